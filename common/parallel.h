@@ -1,0 +1,28 @@
+/* parallel.h -- a deterministic parallel for-loop over fixed chunks.
+ *
+ * Work is cut into chunks whose number does not depend on the thread count;
+ * threads take chunks from an atomic counter and every chunk writes only its
+ * own outputs, so results are identical for any number of threads.  Threads
+ * are started per call (a handful of calls per simulated day): cheap next to
+ * the work.
+ */
+#ifndef ML_PARALLEL_H
+#define ML_PARALLEL_H
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef void (*MlChunkFunc) (guint chunk, gpointer data);
+
+/* Run FUNC(chunk, DATA) for every chunk in [0, N_CHUNKS) on THREADS threads
+ * (the caller's thread counts as one; THREADS <= 1 runs inline).  Returns
+ * when every chunk is done. */
+void ml_parallel_for (guint n_chunks, guint threads, MlChunkFunc func, gpointer data);
+
+/* The default thread count: the number of online processors. */
+guint ml_parallel_default_threads (void);
+
+G_END_DECLS
+
+#endif /* ML_PARALLEL_H */

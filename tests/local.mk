@@ -29,7 +29,8 @@ tests_unit_test_geo_LDADD = $(ML_TEST_LDADD)
 tests_unit_test_progress_LDADD = $(ML_TEST_LDADD)
 
 cli_tests = \
-	tests/cli/usage.sh
+	tests/cli/usage.sh \
+	tests/cli/sim.sh
 TESTS += $(cli_tests)
 EXTRA_DIST += $(cli_tests) tests/cli/lib.sh tests/data
 

@@ -1,0 +1,623 @@
+/* test-db.c -- unit tests for common/db: atomic creation, values bound and
+ * read back exactly, error codes and messages, schema stamps, attach. */
+
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+#include "common/db.h"
+#include "common/errors.h"
+#include "common/outdir.h"
+#include "tests/unit/runner.h"
+
+/* A new empty directory NAME inside the test tmpdir; caller frees. */
+static char *
+fresh_dir (const char *name)
+{
+  char *dir = ml_test_path (name);
+
+  g_assert_true (g_mkdir (dir, 0700) == 0);
+  return dir;
+}
+
+/* Number of entries of DIR whose name starts with PREFIX. */
+static int
+count_prefixed (const char *dir, const char *prefix)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  int n = 0;
+
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_prefix (name, prefix))
+      n++;
+  return n;
+}
+
+/* Contents of PATH, or NULL if it cannot be read; caller frees. */
+static char *
+slurp (const char *path)
+{
+  char *contents = NULL;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return NULL;
+  return contents;
+}
+
+/* Create PATH (overwriting) with table t(k INTEGER PRIMARY KEY, v TEXT)
+ * holding the row (1, V), and finish it. */
+static void
+make_small_db (const char *path, const char *v)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MlDb) db = ml_db_create (path, TRUE, &error);
+  g_autoptr(MlStmt) s = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (ml_db_exec (db, "CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT)", &error));
+  s = ml_db_prepare (db, "INSERT INTO t (k, v) VALUES (1, ?1)", &error);
+  g_assert_true (s != NULL && ml_stmt_bind_text (s, 1, v, -1, &error) && ml_stmt_run (s, &error));
+  g_clear_pointer (&s, ml_stmt_free);
+  g_assert_true (ml_db_finish (db, &error));
+}
+
+/* Quotes and non-ASCII UTF-8: "it's \"quoted\" ünïcødé ✓ 📱". */
+static const char odd_text[] =
+  "it's \"quoted\" \xc3\xbc" "n\xc3\xaf" "c\xc3\xb8" "d\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x93\xb1";
+
+typedef struct {
+  gint64 i;
+  double d;
+  const char *s;
+} Row;
+
+static const Row rows[] = {
+  { G_MAXINT64, 0.1, odd_text },
+  { G_MININT64, -1.7976931348623157e308, "" },
+  { 0, 4.9406564584124654e-324, "plain" },
+  { -1, 0.0, NULL },
+};
+
+static void
+insert_rows (MlDb *db)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MlStmt) s = NULL;
+
+  CU_ASSERT_FATAL (ml_db_exec (db, "CREATE TABLE r (i INTEGER, d REAL, s TEXT)", &error));
+  CU_ASSERT_FATAL (ml_db_begin (db, &error));
+  CU_ASSERT_TRUE (ml_db_in_transaction (db));
+  s = ml_db_prepare (db, "INSERT INTO r (i, d, s) VALUES (?1, ?2, ?3)", &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (s);
+  for (gsize k = 0; k < G_N_ELEMENTS (rows); k++)
+    {
+      CU_ASSERT_TRUE (ml_stmt_bind_int64 (s, 1, rows[k].i, &error));
+      CU_ASSERT_TRUE (ml_stmt_bind_double (s, 2, rows[k].d, &error));
+      CU_ASSERT_TRUE (ml_stmt_bind_text (s, 3, rows[k].s, -1, &error));
+      CU_ASSERT_TRUE (ml_stmt_run (s, &error));
+    }
+  /* A row of NULLs: run cleared the bindings, ml_stmt_bind_null sets one. */
+  CU_ASSERT_TRUE (ml_stmt_bind_null (s, 1, &error));
+  CU_ASSERT_TRUE (ml_stmt_run (s, &error));
+  CU_ASSERT_EQUAL (ml_db_last_insert_rowid (db), (gint64) G_N_ELEMENTS (rows) + 1);
+  CU_ASSERT_TRUE (ml_db_commit (db, &error));
+  CU_ASSERT_FALSE (ml_db_in_transaction (db));
+  g_assert_no_error (error);
+}
+
+static void
+check_rows (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MlDb) db = ml_db_open (path, ML_DB_READONLY, &error);
+  g_autoptr(MlStmt) s = NULL;
+  gsize k = 0;
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL (db);
+  s = ml_db_prepare (db, "SELECT i, d, s FROM r ORDER BY rowid", &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (s);
+  CU_ASSERT_EQUAL (ml_stmt_columns (s), 3);
+  CU_ASSERT_STRING_EQUAL (ml_stmt_column_name (s, 2), "s");
+  for (; k < G_N_ELEMENTS (rows) && ml_stmt_step (s, &error) == ML_STEP_ROW; k++)
+    {
+      CU_ASSERT_EQUAL (ml_stmt_int64 (s, 0), rows[k].i);
+      CU_ASSERT_TRUE (ml_stmt_double (s, 1) == rows[k].d);   /* bit-exact */
+      if (rows[k].s == NULL)
+        {
+          CU_ASSERT_TRUE (ml_stmt_is_null (s, 2) && ml_stmt_text (s, 2) == NULL);
+        }
+      else
+        {
+          CU_ASSERT_STRING_EQUAL (ml_stmt_text (s, 2), rows[k].s);
+        }
+    }
+  CU_ASSERT_EQUAL (k, G_N_ELEMENTS (rows));
+  CU_ASSERT_EQUAL (ml_stmt_step (s, &error), ML_STEP_ROW);
+  CU_ASSERT_TRUE (ml_stmt_is_null (s, 0) && ml_stmt_is_null (s, 1) && ml_stmt_is_null (s, 2));
+  CU_ASSERT_EQUAL (ml_stmt_step (s, &error), ML_STEP_DONE);
+  g_assert_no_error (error);
+}
+
+static void
+test_created_database_appears_only_after_finish (void)
+{
+  g_autofree char *dir = fresh_dir ("appear");
+  g_autofree char *path = g_build_filename (dir, "rows.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MlDb) db = ml_db_create (path, FALSE, &error);
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL (db);
+  CU_ASSERT_STRING_EQUAL (ml_db_path (db), path);
+  insert_rows (db);
+  CU_ASSERT_FALSE (g_file_test (path, G_FILE_TEST_EXISTS));
+  CU_ASSERT_EQUAL (count_prefixed (dir, "rows.db.tmp-"), 1);
+  CU_ASSERT_TRUE (ml_db_finish (db, &error));
+  g_assert_no_error (error);
+  CU_ASSERT_TRUE (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  CU_ASSERT_EQUAL (count_prefixed (dir, "rows.db.tmp-"), 0);
+  CU_ASSERT_STRING_EQUAL (ml_db_path (db), path);
+  check_rows (path);
+}
+
+static void
+test_free_without_finish_deletes_temporary_file (void)
+{
+  g_autofree char *dir = fresh_dir ("unfinished");
+  g_autofree char *path = g_build_filename (dir, "x.db", NULL);
+  g_autoptr(GError) error = NULL;
+  MlDb *db = ml_db_create (path, FALSE, &error);
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL (db);
+  CU_ASSERT_TRUE (ml_db_exec (db, "CREATE TABLE t (a); INSERT INTO t VALUES (1)", &error));
+  CU_ASSERT_EQUAL (count_prefixed (dir, "x.db"), 1);
+  ml_db_free (db);
+  CU_ASSERT_EQUAL (count_prefixed (dir, ""), 0);
+}
+
+static void
+test_create_refuses_existing_path_without_overwrite (void)
+{
+  g_autofree char *dir = fresh_dir ("exists");
+  g_autofree char *path = g_build_filename (dir, "old.db", NULL);
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MlDb) db = NULL;
+
+  g_assert_true (g_file_set_contents (path, "old contents", -1, NULL));
+  db = ml_db_create (path, FALSE, &error);
+  CU_ASSERT_PTR_NULL (db);
+  CU_ASSERT_TRUE (g_error_matches (error, ML_ERROR, ML_ERROR_EXISTS));
+  CU_ASSERT_PTR_NOT_NULL (error != NULL ? strstr (error->message, path) : NULL);
+  after = slurp (path);
+  CU_ASSERT_STRING_EQUAL (after, "old contents");
+  CU_ASSERT_EQUAL (count_prefixed (dir, ""), 1);
+}
+
+static void
+test_finish_refuses_path_created_meanwhile_without_overwrite (void)
+{
+  g_autofree char *dir = fresh_dir ("race");
+  g_autofree char *path = g_build_filename (dir, "late.db", NULL);
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+  MlDb *db = ml_db_create (path, FALSE, &error);
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL (db);
+  CU_ASSERT_TRUE (ml_db_exec (db, "CREATE TABLE t (a)", &error));
+  g_assert_true (g_file_set_contents (path, "someone else's", -1, NULL));
+  CU_ASSERT_FALSE (ml_db_finish (db, &error));
+  CU_ASSERT_TRUE (g_error_matches (error, ML_ERROR, ML_ERROR_EXISTS));
+  ml_db_free (db);
+  after = slurp (path);
+  CU_ASSERT_STRING_EQUAL (after, "someone else's");
+  CU_ASSERT_EQUAL (count_prefixed (dir, ""), 1);
+}
+
+static void
+test_create_with_overwrite_replaces_existing_file (void)
+{
+  g_autofree char *dir = fresh_dir ("overwrite");
+  g_autofree char *path = g_build_filename (dir, "o.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MlDb) db = NULL;
+  g_autofree char *v = NULL;
+
+  g_assert_true (g_file_set_contents (path, "not a database at all", -1, NULL));
+  make_small_db (path, "new");
+  db = ml_db_open (path, ML_DB_READONLY, &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (db);
+  {
+    g_autoptr(MlStmt) s = ml_db_prepare (db, "SELECT v FROM t WHERE k = 1", &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL (s);
+    CU_ASSERT_EQUAL (ml_stmt_step (s, &error), ML_STEP_ROW);
+    v = g_strdup (ml_stmt_text (s, 0));
+  }
+  CU_ASSERT_STRING_EQUAL (v, "new");
+  CU_ASSERT_EQUAL (count_prefixed (dir, ""), 1);
+}
+
+static void
+test_syntax_error_is_a_db_error_quoting_sqlite (void)
+{
+  g_autofree char *path = ml_test_path ("syntax.db");
+  g_autoptr(GError) exec_error = NULL;
+  g_autoptr(GError) prep_error = NULL;
+  g_autoptr(MlDb) db = ml_db_create (path, FALSE, NULL);
+  g_autoptr(MlStmt) s = NULL;
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL (db);
+  CU_ASSERT_FALSE (ml_db_exec (db, "SELEC 1", &exec_error));
+  CU_ASSERT_TRUE (g_error_matches (exec_error, ML_ERROR, ML_ERROR_DB));
+  CU_ASSERT_TRUE (exec_error != NULL && g_str_has_prefix (exec_error->message, path)
+                  && strstr (exec_error->message, "near \"SELEC\": syntax error") != NULL);
+  s = ml_db_prepare (db, "SELECT nope FROM nowhere", &prep_error);
+  CU_ASSERT_PTR_NULL (s);
+  CU_ASSERT_TRUE (g_error_matches (prep_error, ML_ERROR, ML_ERROR_DB));
+  CU_ASSERT_TRUE (prep_error != NULL && strstr (prep_error->message, "no such table: nowhere") != NULL
+                  && strstr (prep_error->message, path) != NULL);
+}
+
+static void
+test_prepare_refuses_more_than_one_statement (void)
+{
+  g_autofree char *path = ml_test_path ("two.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MlDb) db = ml_db_create (path, FALSE, NULL);
+  g_autoptr(MlStmt) one = NULL;
+  g_autoptr(MlStmt) two = NULL;
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL (db);
+  one = ml_db_prepare (db, "SELECT 1; \n", &error);
+  CU_ASSERT_PTR_NOT_NULL (one);
+  g_assert_no_error (error);
+  two = ml_db_prepare (db, "SELECT 1; SELECT 2", &error);
+  CU_ASSERT_PTR_NULL (two);
+  CU_ASSERT_TRUE (g_error_matches (error, ML_ERROR, ML_ERROR_DB));
+}
+
+static void
+test_constraint_violation_fails_the_step_and_statement_stays_usable (void)
+{
+  g_autofree char *path = ml_test_path ("unique.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MlDb) db = ml_db_create (path, FALSE, NULL);
+  g_autoptr(MlStmt) s = NULL;
+  gint64 n = -1;
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL (db);
+  CU_ASSERT_TRUE (ml_db_exec (db, "CREATE TABLE u (k INTEGER PRIMARY KEY, n TEXT NOT NULL)", NULL));
+  s = ml_db_prepare (db, "INSERT INTO u (k, n) VALUES (?, ?)", NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (s);
+  CU_ASSERT_TRUE (ml_stmt_bind_int64 (s, 1, 7, NULL) && ml_stmt_bind_text (s, 2, "a", -1, NULL)
+                  && ml_stmt_run (s, NULL));
+  CU_ASSERT_TRUE (ml_stmt_bind_int64 (s, 1, 7, NULL) && ml_stmt_bind_text (s, 2, "b", -1, NULL));
+  CU_ASSERT_FALSE (ml_stmt_run (s, &error));
+  CU_ASSERT_TRUE (g_error_matches (error, ML_ERROR, ML_ERROR_DB));
+  CU_ASSERT_TRUE (error != NULL && strstr (error->message, "UNIQUE constraint failed: u.k") != NULL);
+  g_clear_error (&error);
+  /* NOT NULL: run cleared the bindings, so n is NULL here. */
+  CU_ASSERT_TRUE (ml_stmt_bind_int64 (s, 1, 8, NULL));
+  CU_ASSERT_FALSE (ml_stmt_run (s, &error));
+  CU_ASSERT_TRUE (error != NULL && strstr (error->message, "NOT NULL constraint failed: u.n") != NULL);
+  g_clear_error (&error);
+  CU_ASSERT_TRUE (ml_stmt_bind_int64 (s, 1, 9, NULL) && ml_stmt_bind_text (s, 2, "c", 1, NULL)
+                  && ml_stmt_run (s, &error));
+  CU_ASSERT_TRUE (ml_db_query_int64 (db, "SELECT count(*) FROM u", &n, &error));
+  CU_ASSERT_EQUAL (n, 2);
+  g_assert_no_error (error);
+}
+
+static void
+test_bind_out_of_range_is_an_error (void)
+{
+  g_autofree char *path = ml_test_path ("range.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MlDb) db = ml_db_create (path, FALSE, NULL);
+  g_autoptr(MlStmt) s = NULL;
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL (db);
+  s = ml_db_prepare (db, "SELECT ?1 + ?2", &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (s);
+  CU_ASSERT_FALSE (ml_stmt_bind_int64 (s, 3, 1, &error));
+  CU_ASSERT_TRUE (g_error_matches (error, ML_ERROR, ML_ERROR_DB));
+  CU_ASSERT_TRUE (error != NULL && strstr (error->message, "out of range") != NULL);
+}
+
+static void
+test_schema_stamp_round_trips_and_mismatches_name_both_values (void)
+{
+  g_autofree char *path = ml_test_path ("schema.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MlDb) db = ml_db_create (path, FALSE, NULL);
+  gint64 user_version = -1;
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL (db);
+  CU_ASSERT_TRUE (ml_db_set_schema (db, "truth", 3, &error));
+  CU_ASSERT_TRUE (ml_db_finish (db, &error));
+  g_clear_pointer (&db, ml_db_free);
+  db = ml_db_open (path, ML_DB_READONLY, &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (db);
+  CU_ASSERT_TRUE (ml_db_check_schema (db, "truth", 3, &error));
+  CU_ASSERT_TRUE (ml_db_query_int64 (db, "PRAGMA user_version", &user_version, &error));
+  CU_ASSERT_EQUAL (user_version, 3);
+  g_assert_no_error (error);
+
+  CU_ASSERT_FALSE (ml_db_check_schema (db, "provider", 3, &error));
+  CU_ASSERT_TRUE (g_error_matches (error, ML_ERROR, ML_ERROR_SCHEMA));
+  CU_ASSERT_TRUE (error != NULL && strstr (error->message, "is a 'truth' database, expected 'provider'") != NULL
+                  && g_str_has_prefix (error->message, path));
+  g_clear_error (&error);
+  CU_ASSERT_FALSE (ml_db_check_schema (db, "truth", 1, &error));
+  CU_ASSERT_TRUE (g_error_matches (error, ML_ERROR, ML_ERROR_SCHEMA));
+  CU_ASSERT_TRUE (error != NULL && strstr (error->message, "schema version 3, this metaleak reads 1") != NULL);
+}
+
+static void
+test_database_without_stamp_fails_schema_check (void)
+{
+  g_autofree char *path = ml_test_path ("unstamped.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MlDb) db = ml_db_create (path, FALSE, NULL);
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL (db);
+  CU_ASSERT_FALSE (ml_db_check_schema (db, "truth", 1, &error));
+  CU_ASSERT_TRUE (g_error_matches (error, ML_ERROR, ML_ERROR_SCHEMA));
+  g_clear_error (&error);
+  CU_ASSERT_TRUE (ml_db_set_meta (db, "seed", "42", &error));
+  CU_ASSERT_FALSE (ml_db_check_schema (db, "truth", 1, &error));
+  CU_ASSERT_TRUE (g_error_matches (error, ML_ERROR, ML_ERROR_SCHEMA));
+  CU_ASSERT_TRUE (error != NULL && strstr (error->message, "schema_kind") != NULL);
+}
+
+static void
+test_meta_values_replace_and_absent_keys_read_null (void)
+{
+  g_autofree char *path = ml_test_path ("meta.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MlDb) db = ml_db_create (path, FALSE, NULL);
+  g_autofree char *seed = NULL;
+  g_autofree char *none = NULL;
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL (db);
+  CU_ASSERT_TRUE (ml_db_set_meta (db, "seed", "41", &error));
+  CU_ASSERT_TRUE (ml_db_set_meta (db, "seed", "42", &error));
+  seed = ml_db_get_meta (db, "seed", &error);
+  CU_ASSERT_STRING_EQUAL (seed, "42");
+  none = ml_db_get_meta (db, "absent", &error);
+  CU_ASSERT_PTR_NULL (none);
+  g_assert_no_error (error);
+}
+
+static void
+test_open_missing_file_is_an_io_error (void)
+{
+  g_autofree char *path = ml_test_path ("missing.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MlDb) db = ml_db_open (path, ML_DB_READONLY, &error);
+  g_autofree char *expected = g_strdup_printf ("%s: no such file", path);
+
+  CU_ASSERT_PTR_NULL (db);
+  CU_ASSERT_TRUE (g_error_matches (error, ML_ERROR, ML_ERROR_IO));
+  CU_ASSERT_STRING_EQUAL (error != NULL ? error->message : "", expected);
+  CU_ASSERT_FALSE (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_open_non_database_is_a_schema_error (void)
+{
+  g_autofree char *path = ml_test_path ("garbage.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MlDb) db = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (int i = 0; i < 200; i++)
+    g_string_append (text, "this is not an SQLite database\n");
+  g_assert_true (g_file_set_contents (path, text->str, -1, NULL));
+  db = ml_db_open (path, ML_DB_READONLY, &error);
+  CU_ASSERT_PTR_NULL (db);
+  CU_ASSERT_TRUE (g_error_matches (error, ML_ERROR, ML_ERROR_SCHEMA));
+  CU_ASSERT_TRUE (error != NULL && g_str_has_prefix (error->message, path));
+  g_clear_error (&error);
+  db = ml_db_open (path, ML_DB_READWRITE, &error);
+  CU_ASSERT_PTR_NULL (db);
+  CU_ASSERT_TRUE (g_error_matches (error, ML_ERROR, ML_ERROR_SCHEMA));
+}
+
+static void
+test_bound_text_cannot_inject_sql (void)
+{
+  static const char evil[] = "'); DROP TABLE x; --";
+  g_autofree char *path = ml_test_path ("inject.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MlDb) db = ml_db_create (path, FALSE, NULL);
+  g_autoptr(MlStmt) ins = NULL;
+  g_autoptr(MlStmt) sel = NULL;
+  gint64 tables = 0, n = 0;
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL (db);
+  CU_ASSERT_TRUE (ml_db_exec (db, "CREATE TABLE x (v TEXT)", &error));
+  ins = ml_db_prepare (db, "INSERT INTO x (v) VALUES (?1)", &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (ins);
+  CU_ASSERT_TRUE (ml_stmt_bind_text (ins, 1, evil, -1, &error) && ml_stmt_run (ins, &error));
+  CU_ASSERT_TRUE (ml_db_set_meta (db, evil, evil, &error));
+  CU_ASSERT_TRUE (ml_db_query_int64 (db, "SELECT count(*) FROM sqlite_master WHERE name = 'x'", &tables, &error));
+  CU_ASSERT_EQUAL (tables, 1);
+  CU_ASSERT_TRUE (ml_db_query_int64 (db, "SELECT count(*) FROM x", &n, &error));
+  CU_ASSERT_EQUAL (n, 1);
+  sel = ml_db_prepare (db, "SELECT v FROM x", &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (sel);
+  CU_ASSERT_EQUAL (ml_stmt_step (sel, &error), ML_STEP_ROW);
+  CU_ASSERT_STRING_EQUAL (ml_stmt_text (sel, 0), evil);
+  {
+    g_autofree char *v = ml_db_get_meta (db, evil, &error);
+    CU_ASSERT_STRING_EQUAL (v, evil);
+  }
+  g_assert_no_error (error);
+}
+
+static void
+test_attached_database_reads_but_refuses_writes (void)
+{
+  g_autofree char *src = ml_test_path ("attach-src.db");
+  g_autofree char *dst = ml_test_path ("attach-dst.db");
+  g_autofree char *missing = ml_test_path ("attach-missing.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MlDb) db = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  gint64 n = 0;
+
+  make_small_db (src, "kept");
+  before = slurp (src);
+  db = ml_db_create (dst, FALSE, &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (db);
+  CU_ASSERT_TRUE (ml_db_attach (db, src, "src", &error));
+  g_assert_no_error (error);
+  CU_ASSERT_TRUE (ml_db_query_int64 (db, "SELECT count(*) FROM src.t WHERE v = 'kept'", &n, &error));
+  CU_ASSERT_EQUAL (n, 1);
+  CU_ASSERT_FALSE (ml_db_exec (db, "INSERT INTO src.t (k, v) VALUES (2, 'no')", &error));
+  CU_ASSERT_TRUE (g_error_matches (error, ML_ERROR, ML_ERROR_DB));
+  CU_ASSERT_TRUE (error != NULL && strstr (error->message, "readonly") != NULL);
+  g_clear_error (&error);
+  CU_ASSERT_FALSE (ml_db_attach (db, missing, "gone", &error));
+  CU_ASSERT_TRUE (g_error_matches (error, ML_ERROR, ML_ERROR_IO));
+  g_clear_error (&error);
+  g_assert_true (g_file_set_contents (missing, "plain text, not SQLite, long enough to hold a header......."
+                                      "...........................................", -1, NULL));
+  CU_ASSERT_FALSE (ml_db_attach (db, missing, "text", &error));
+  CU_ASSERT_TRUE (g_error_matches (error, ML_ERROR, ML_ERROR_SCHEMA));
+  CU_ASSERT_TRUE (error != NULL && g_str_has_prefix (error->message, missing));
+  g_clear_pointer (&db, ml_db_free);
+  after = slurp (src);
+  CU_ASSERT_TRUE (before != NULL && after != NULL && strcmp (before, after) == 0);
+}
+
+static void
+test_attach_escapes_uri_characters_in_paths (void)
+{
+  g_autofree char *src = ml_test_path ("we?ird #%20 \xc3\xbc.db");
+  g_autofree char *dst = ml_test_path ("attach-uri.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MlDb) db = NULL;
+  gint64 n = 0;
+
+  make_small_db (src, "odd path");
+  db = ml_db_create (dst, FALSE, &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (db);
+  CU_ASSERT_TRUE (ml_db_attach (db, src, "odd", &error));
+  g_assert_no_error (error);
+  CU_ASSERT_TRUE (ml_db_query_int64 (db, "SELECT count(*) FROM odd.t WHERE v = 'odd path'", &n, &error));
+  CU_ASSERT_EQUAL (n, 1);
+}
+
+static void
+test_query_int64_writes_out_only_on_success (void)
+{
+  g_autofree char *path = ml_test_path ("query.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MlDb) db = ml_db_create (path, FALSE, NULL);
+  gint64 out = -5;
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL (db);
+  CU_ASSERT_TRUE (ml_db_query_int64 (db, "SELECT 1234567890123", &out, &error));
+  CU_ASSERT_EQUAL (out, G_GINT64_CONSTANT (1234567890123));
+  CU_ASSERT_TRUE (ml_db_exec (db, "CREATE TABLE e (a INTEGER)", &error));
+  out = -5;
+  CU_ASSERT_FALSE (ml_db_query_int64 (db, "SELECT a FROM e", &out, &error));
+  CU_ASSERT_TRUE (g_error_matches (error, ML_ERROR, ML_ERROR_DB));
+  CU_ASSERT_EQUAL (out, -5);
+  g_clear_error (&error);
+  CU_ASSERT_FALSE (ml_db_query_int64 (db, "SELECT a FROM nowhere", &out, &error));
+  CU_ASSERT_EQUAL (out, -5);
+}
+
+static void
+test_changes_counts_rows_of_last_statement (void)
+{
+  g_autofree char *path = ml_test_path ("changes.db");
+  g_autoptr(MlDb) db = ml_db_create (path, FALSE, NULL);
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL (db);
+  CU_ASSERT_TRUE (ml_db_exec (db, "CREATE TABLE c (a); INSERT INTO c VALUES (1), (2), (3), (4)", NULL));
+  CU_ASSERT_EQUAL (ml_db_changes (db), 4);
+  CU_ASSERT_TRUE (ml_db_exec (db, "UPDATE c SET a = 0 WHERE a > 1", NULL));
+  CU_ASSERT_EQUAL (ml_db_changes (db), 3);
+}
+
+static void
+test_interruption_stops_a_long_statement (void)
+{
+  static const char count_to_ten_million[] =
+    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000000) "
+    "SELECT count(*) FROM n";
+  g_autofree char *path = ml_test_path ("interrupt.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MlDb) db = ml_db_create (path, FALSE, NULL);
+  gint64 n = -1;
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL (db);
+  ml_interrupt_for_testing (TRUE);
+  CU_ASSERT_FALSE (ml_db_query_int64 (db, count_to_ten_million, &n, &error));
+  ml_interrupt_for_testing (FALSE);
+  CU_ASSERT_TRUE (g_error_matches (error, ML_ERROR, ML_ERROR_INTERRUPTED));
+  CU_ASSERT_EQUAL (n, -1);
+  g_clear_error (&error);
+  CU_ASSERT_TRUE (ml_db_query_int64 (db, "SELECT 6 * 7", &n, &error));
+  CU_ASSERT_EQUAL (n, 42);
+}
+
+static void
+test_sqlite_version_is_a_version_three_string (void)
+{
+  const char *v = ml_db_sqlite_version ();
+
+  CU_ASSERT_TRUE (v != NULL && g_str_has_prefix (v, "3.") && strlen (v) >= 5);
+}
+
+static CU_TestInfo create_tests[] = {
+  { "created database appears only after finish", test_created_database_appears_only_after_finish },
+  { "free without finish deletes the temporary file", test_free_without_finish_deletes_temporary_file },
+  { "create refuses an existing path without overwrite", test_create_refuses_existing_path_without_overwrite },
+  { "finish refuses a path created meanwhile without overwrite", test_finish_refuses_path_created_meanwhile_without_overwrite },
+  { "create with overwrite replaces an existing file", test_create_with_overwrite_replaces_existing_file },
+  CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo statement_tests[] = {
+  { "syntax error is a db error quoting sqlite", test_syntax_error_is_a_db_error_quoting_sqlite },
+  { "prepare refuses more than one statement", test_prepare_refuses_more_than_one_statement },
+  { "constraint violation fails the step, statement stays usable", test_constraint_violation_fails_the_step_and_statement_stays_usable },
+  { "bind out of range is an error", test_bind_out_of_range_is_an_error },
+  { "bound text cannot inject sql", test_bound_text_cannot_inject_sql },
+  { "query_int64 writes out only on success", test_query_int64_writes_out_only_on_success },
+  { "changes counts rows of the last statement", test_changes_counts_rows_of_last_statement },
+  { "interruption stops a long statement", test_interruption_stops_a_long_statement },
+  CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo file_tests[] = {
+  { "schema stamp round-trips, mismatches name both values", test_schema_stamp_round_trips_and_mismatches_name_both_values },
+  { "database without stamp fails the schema check", test_database_without_stamp_fails_schema_check },
+  { "meta values replace and absent keys read NULL", test_meta_values_replace_and_absent_keys_read_null },
+  { "open of a missing file is an io error", test_open_missing_file_is_an_io_error },
+  { "open of a non-database is a schema error", test_open_non_database_is_a_schema_error },
+  { "attached database reads but refuses writes", test_attached_database_reads_but_refuses_writes },
+  { "attach escapes URI characters in paths", test_attach_escapes_uri_characters_in_paths },
+  { "sqlite version is a version 3 string", test_sqlite_version_is_a_version_three_string },
+  CU_TEST_INFO_NULL,
+};
+
+static CU_SuiteInfo suites[] = {
+  { .pName = "db create and finish", .pTests = create_tests },
+  { .pName = "db statements", .pTests = statement_tests },
+  { .pName = "db files and schema", .pTests = file_tests },
+  CU_SUITE_INFO_NULL,
+};
+
+int
+main (int argc, char **argv)
+{
+  return ml_test_main (argc, argv, suites);
+}

@@ -86,7 +86,7 @@ append_cast (GString *j, const MlWorld *w)
 static gboolean
 append_files (GString *j, const char *dir, GError **error)
 {
-  static const char *const files[] = { "provider.db", "geo.mmdb", "truth.db", "calibration.json" };
+  static const char *const files[] = { "provider.db", "geo.mmdb", "directory.csv", "truth.db", "calibration.json" };
   gboolean first = TRUE;
 
   g_string_append (j, "  \"files\": {");
@@ -139,4 +139,23 @@ ml_manifest_write (const MlWorld *w, const MlSimOptions *opts, const MlSimCounts
   ml_json_string (j, scenario);
   g_string_append (j, "\n}\n");
   return ml_write_file_atomic (path, j->str, (gssize) j->len, error);
+}
+
+gboolean
+ml_directory_write (const MlWorld *w, const char *dir, GError **error)
+{
+  g_autoptr(GString) csv = g_string_new ("handle,name,category,sensitive\n");
+  g_autofree char *path = g_build_filename (dir, "directory.csv", NULL);
+  guint32 seq[ML_N_CATEGORIES] = { 0 };
+  char buf[ML_HANDLE_MAX];
+
+  for (guint32 i = 0; i < w->n_services; i++)
+    {
+      MlCategory c = (MlCategory) w->services[i].category;
+      g_string_append_printf (csv, "%s,%s %u,%s,%d\n",
+                              ml_handle_format (ml_service_handle_id (w, i), buf),
+                              ml_category_name (c), ++seq[c], ml_category_name (c),
+                              ml_category_is_sensitive (c) ? 1 : 0);
+    }
+  return ml_write_file_atomic (path, csv->str, (gssize) csv->len, error);
 }

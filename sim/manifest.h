@@ -22,6 +22,12 @@ G_BEGIN_DECLS
 gboolean ml_manifest_write (const MlWorld *w, const MlSimOptions *opts, const MlSimCounts *counts,
                             const char *dir, double wall_s, GError **error);
 
+/* Write DIR/directory.csv: the public business directory (handle, name,
+ * category, sensitive) of every service, as a listing an investigator could
+ * buy or scrape.  Public information: it says nothing about who contacted
+ * whom. */
+gboolean ml_directory_write (const MlWorld *w, const char *dir, GError **error);
+
 /* Append S to OUT as a JSON string literal (quoted, escaped). */
 void ml_json_string (GString *out, const char *s);
 

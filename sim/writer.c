@@ -1,0 +1,666 @@
+/* writer.c -- storing a simulation: provider.db, truth.db and their rows.
+ *
+ * See writer.h.  The writer thread is the only user of the two database
+ * handles after creation.  Workload: ~5 x 10^6 lookup rows and as many
+ * truth rows per simulated day in the city scenario, inserted through
+ * prepared statements inside one transaction per day; per row it binds
+ * integers only (handles and IPs are integer ids, their text is written
+ * once at the end).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/db.h"
+#include "common/errors.h"
+#include "common/geo.h"
+#include "common/schema.h"
+#include "sim/handles.h"
+#include "sim/network.h"
+#include "sim/places.h"
+#include "sim/writer.h"
+
+#define MAX_PENDING 2
+
+struct MlSimWriter {
+  const MlWorld *w;
+  MlDb *provider, *truth;
+  MlStmt *ins_lookup, *ins_pair, *ins_contact, *ins_stay, *ins_trip, *ins_message, *ins_cause;
+  GHashTable *handles;        /* set of handle ids seen in lookups */
+  GHashTable *ips;            /* set of IPs seen */
+  GThread *thread;
+  GAsyncQueue *queue;         /* MlDayBatch *, or the END sentinel */
+  GAsyncQueue *tokens;        /* MAX_PENDING tokens bound the days in flight */
+  GError *error;              /* the writer thread's first failure */
+  gint failed;                /* atomic */
+  guint32 *trip_start;        /* per person: first day of the open trip + 1, 0 = none */
+  guint32 *trip_city;
+  MlDay last_day;
+  MlSimCounts counts;
+};
+
+static MlDayBatch end_sentinel;
+#define END (&end_sentinel)
+
+MlDayBatch *
+ml_day_batch_new (MlDay day)
+{
+  MlDayBatch *b = g_new0 (MlDayBatch, 1);
+
+  b->day = day;
+  b->lookups = g_array_new (FALSE, FALSE, sizeof (MlLookupRow));
+  b->pairs = g_array_new (FALSE, FALSE, sizeof (MlPairCount));
+  b->contacts = g_array_new (FALSE, FALSE, sizeof (MlServiceContact));
+  b->stays = g_array_new (FALSE, FALSE, sizeof (MlTruthStay));
+  b->trip_days = g_array_new (FALSE, FALSE, sizeof (MlTripDay));
+  b->messages = g_array_new (FALSE, FALSE, sizeof (MlMessageRow));
+  return b;
+}
+
+void
+ml_day_batch_free (MlDayBatch *b)
+{
+  if (b == NULL || b == END)
+    return;
+  g_array_unref (b->lookups);
+  g_array_unref (b->pairs);
+  g_array_unref (b->contacts);
+  g_array_unref (b->stays);
+  g_array_unref (b->trip_days);
+  g_array_unref (b->messages);
+  g_free (b);
+}
+
+/* ---- static truth ------------------------------------------------------ */
+
+static const char *
+place_kind_name (guint8 kind)
+{
+  static const char *const names[ML_N_PLACE_KINDS] = { "home", "work", "school", "venue", "hotel", "service" };
+  return kind < ML_N_PLACE_KINDS ? names[kind] : "?";
+}
+
+static const char *
+wifi_name (guint8 wifi)
+{
+  static const char *const names[] = { NULL, "home", "corporate", "public" };
+  return wifi < G_N_ELEMENTS (names) ? names[wifi] : NULL;
+}
+
+static const char *
+role_name (guint8 role)
+{
+  static const char *const names[] = { "worker", "student", "home" };
+  return role < G_N_ELEMENTS (names) ? names[role] : "?";
+}
+
+static const char *
+tie_kind_name (guint8 kind)
+{
+  static const char *const names[ML_N_TIE_KINDS] = {
+    "household", "family", "coworker", "school", "friend", "closure", "weak", "source" };
+  return kind < ML_N_TIE_KINDS ? names[kind] : "?";
+}
+
+static gboolean
+bind_place_id (MlStmt *s, int idx, guint32 id, GError **error)
+{
+  return id == ML_NONE ? ml_stmt_bind_null (s, idx, error) : ml_stmt_bind_int64 (s, idx, id, error);
+}
+
+static gboolean
+write_geography (MlSimWriter *wr, GError **error)
+{
+  const MlWorld *w = wr->w;
+  g_autoptr(MlStmt) c = ml_db_prepare (wr->truth, "INSERT INTO cities VALUES (?, ?, ?, ?, ?, ?)", error);
+  g_autoptr(MlStmt) d = c ? ml_db_prepare (wr->truth, "INSERT INTO districts VALUES (?, ?, ?, ?)", error) : NULL;
+
+  if (d == NULL)
+    return FALSE;
+  for (guint32 i = 0; i < w->n_cities; i++)
+    {
+      const MlCity *x = &w->cities[i];
+      if (!ml_stmt_bind_int64 (c, 1, i, error) || !ml_stmt_bind_text (c, 2, x->name, -1, error)
+          || !ml_stmt_bind_double (c, 3, x->lat, error) || !ml_stmt_bind_double (c, 4, x->lon, error)
+          || !ml_stmt_bind_int64 (c, 5, x->residents, error) || !ml_stmt_bind_int64 (c, 6, x->in_region, error)
+          || !ml_stmt_run (c, error))
+        return FALSE;
+    }
+  for (guint32 i = 0; i < w->n_districts; i++)
+    {
+      const MlDistrict *x = &w->districts[i];
+      if (!ml_stmt_bind_int64 (d, 1, i, error) || !ml_stmt_bind_int64 (d, 2, x->city, error)
+          || !ml_stmt_bind_double (d, 3, x->lat, error) || !ml_stmt_bind_double (d, 4, x->lon, error)
+          || !ml_stmt_run (d, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static const char *
+place_category_name (const MlPlace *p)
+{
+  if (p->kind == ML_PLACE_SERVICE)
+    return ml_category_name ((MlCategory) p->category);
+  if (p->kind == ML_PLACE_VENUE)
+    return ml_venue_category_name (p->category);
+  return NULL;
+}
+
+static gboolean
+write_places (MlSimWriter *wr, GError **error)
+{
+  const MlWorld *w = wr->w;
+  g_autoptr(MlStmt) s = ml_db_prepare (wr->truth, "INSERT INTO places VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+
+  if (s == NULL)
+    return FALSE;
+  for (guint32 i = 0; i < w->n_places; i++)
+    {
+      const MlPlace *p = &w->places[i];
+      if (!ml_stmt_bind_int64 (s, 1, i, error)
+          || !ml_stmt_bind_text (s, 2, place_kind_name (p->kind), -1, error)
+          || !ml_stmt_bind_text (s, 3, place_category_name (p), -1, error)
+          || !ml_stmt_bind_int64 (s, 4, p->district, error)
+          || !ml_stmt_bind_int64 (s, 5, w->districts[p->district].city, error)
+          || !ml_stmt_bind_double (s, 6, p->lat, error) || !ml_stmt_bind_double (s, 7, p->lon, error)
+          || !ml_stmt_bind_text (s, 8, wifi_name (p->wifi), -1, error)
+          || !bind_place_id (s, 9, p->owner, error) || !ml_stmt_run (s, error))
+        return FALSE;
+    }
+  wr->counts.places = w->n_places;
+  return TRUE;
+}
+
+static gboolean
+write_households (MlSimWriter *wr, GError **error)
+{
+  const MlWorld *w = wr->w;
+  g_autoptr(MlStmt) s = ml_db_prepare (wr->truth, "INSERT INTO households VALUES (?, ?, ?, ?, ?, ?)", error);
+
+  if (s == NULL)
+    return FALSE;
+  for (guint32 i = 0; i < w->n_households; i++)
+    {
+      const MlHousehold *h = &w->households[i];
+      if (!ml_stmt_bind_int64 (s, 1, i, error) || !ml_stmt_bind_int64 (s, 2, h->home_place, error)
+          || !ml_stmt_bind_int64 (s, 3, h->size, error) || !ml_stmt_bind_int64 (s, 4, h->broadband, error)
+          || !ml_stmt_bind_int64 (s, 5, h->isp, error) || !ml_stmt_bind_int64 (s, 6, h->family, error)
+          || !ml_stmt_run (s, error))
+        return FALSE;
+    }
+  wr->counts.households = w->n_households;
+  return TRUE;
+}
+
+static gboolean
+write_people (MlSimWriter *wr, GError **error)
+{
+  const MlWorld *w = wr->w;
+  g_autoptr(MlStmt) s = ml_db_prepare (wr->truth,
+                                       "INSERT INTO people VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  char buf[ML_HANDLE_MAX];
+
+  if (s == NULL)
+    return FALSE;
+  for (guint32 i = 0; i < w->n_people; i++)
+    {
+      const MlPerson *p = &w->people[i];
+      gint64 id = ml_person_handle_id (w, i);
+      const char *cast = p->cast > 0 ? w->cast[p->cast - 1].name : NULL;
+      if (!ml_stmt_bind_int64 (s, 1, i, error) || !ml_stmt_bind_text (s, 2, ml_handle_format (id, buf), -1, error)
+          || !ml_stmt_bind_int64 (s, 3, id, error) || !ml_stmt_bind_int64 (s, 4, p->household, error)
+          || !ml_stmt_bind_text (s, 5, role_name (p->role), -1, error)
+          || !bind_place_id (s, 6, p->work_place, error) || !ml_stmt_bind_int64 (s, 7, p->age, error)
+          || !ml_stmt_bind_int64 (s, 8, p->carrier, error) || !ml_stmt_bind_int64 (s, 9, p->imessage, error)
+          || !ml_stmt_bind_int64 (s, 10, p->devices, error) || !ml_stmt_bind_double (s, 11, p->activity, error)
+          || !ml_stmt_bind_text (s, 12, cast, -1, error) || !ml_stmt_run (s, error))
+        return FALSE;
+    }
+  wr->counts.people = w->n_people;
+  return TRUE;
+}
+
+static gboolean
+write_services (MlSimWriter *wr, GError **error)
+{
+  const MlWorld *w = wr->w;
+  g_autoptr(MlStmt) s = ml_db_prepare (wr->truth, "INSERT INTO services VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  char buf[ML_HANDLE_MAX];
+
+  if (s == NULL)
+    return FALSE;
+  for (guint32 i = 0; i < w->n_services; i++)
+    {
+      const MlService *x = &w->services[i];
+      gint64 id = ml_service_handle_id (w, i);
+      if (!ml_stmt_bind_int64 (s, 1, i, error) || !ml_stmt_bind_text (s, 2, ml_handle_format (id, buf), -1, error)
+          || !ml_stmt_bind_int64 (s, 3, id, error)
+          || !ml_stmt_bind_text (s, 4, ml_category_name ((MlCategory) x->category), -1, error)
+          || !ml_stmt_bind_int64 (s, 5, ml_category_is_sensitive ((MlCategory) x->category), error)
+          || !bind_place_id (s, 6, x->place, error) || !ml_stmt_bind_int64 (s, 7, x->imessage, error)
+          || !ml_stmt_bind_int64 (s, 8, x->devices, error) || !bind_place_id (s, 9, x->owner, error)
+          || !ml_stmt_run (s, error))
+        return FALSE;
+    }
+  wr->counts.services = w->n_services;
+  return TRUE;
+}
+
+static gboolean
+write_ties (MlSimWriter *wr, GError **error)
+{
+  const MlWorld *w = wr->w;
+  const MlGraph *g = &w->graph;
+  g_autoptr(MlStmt) s = ml_db_prepare (wr->truth, "INSERT INTO ties VALUES (?, ?, ?, ?, ?)", error);
+
+  if (s == NULL)
+    return FALSE;
+  for (guint32 a = 0; a < w->n_people; a++)
+    for (guint32 e = g->offset[a]; e < g->offset[a + 1]; e++)
+      {
+        const MlEdge *ab = &g->edges[e];
+        const MlEdge *ba;
+        if (ab->other <= a)
+          continue;
+        ba = ml_graph_edge (g, ab->other, a);
+        g_assert (ba != NULL);
+        if (!ml_stmt_bind_int64 (s, 1, a, error) || !ml_stmt_bind_int64 (s, 2, ab->other, error)
+            || !ml_stmt_bind_text (s, 3, tie_kind_name (ab->kind), -1, error)
+            || !ml_stmt_bind_double (s, 4, ab->weight, error) || !ml_stmt_bind_double (s, 5, ba->weight, error)
+            || !ml_stmt_run (s, error))
+          return FALSE;
+        wr->counts.ties++;
+      }
+  return TRUE;
+}
+
+static gboolean
+write_static_truth (MlSimWriter *wr, GError **error)
+{
+  const MlScenario *sc = wr->w->sc;
+  MlWindow span = ml_window_days (sc->start, sc->days);
+
+  return ml_db_begin (wr->truth, error)
+         && write_geography (wr, error) && write_places (wr, error)
+         && write_households (wr, error) && write_people (wr, error)
+         && write_services (wr, error) && write_ties (wr, error)
+         && ml_network_write_truth (wr->w, wr->truth, &span, error)
+         && ml_db_commit (wr->truth, error);
+}
+
+/* ---- per-day rows ------------------------------------------------------ */
+
+static int
+compare_lookups (gconstpointer pa, gconstpointer pb)
+{
+  const MlLookupRow *a = pa, *b = pb;
+
+  if (a->ts != b->ts)
+    return a->ts < b->ts ? -1 : 1;
+  if (a->source != b->source)
+    return a->source < b->source ? -1 : 1;
+  if (a->lookup != b->lookup)
+    return a->lookup < b->lookup ? -1 : 1;
+  return a->ip < b->ip ? -1 : a->ip > b->ip;
+}
+
+static gboolean
+write_lookups (MlSimWriter *wr, GArray *rows, GError **error)
+{
+  MlStmt *s = wr->ins_lookup;
+
+  g_array_sort (rows, compare_lookups);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const MlLookupRow *r = &g_array_index (rows, MlLookupRow, i);
+      if (!ml_stmt_bind_int64 (s, 1, r->ts, error) || !ml_stmt_bind_int64 (s, 2, r->source, error)
+          || !ml_stmt_bind_int64 (s, 3, r->lookup, error) || !ml_stmt_bind_int64 (s, 4, r->ip, error)
+          || !ml_stmt_bind_int64 (s, 5, r->devices, error) || !ml_stmt_run (s, error))
+        return FALSE;
+      g_hash_table_add (wr->handles, (gpointer) (guintptr) r->source);
+      g_hash_table_add (wr->handles, (gpointer) (guintptr) r->lookup);
+      g_hash_table_add (wr->ips, GUINT_TO_POINTER (r->ip));
+      wr->counts.causes[r->cause]++;
+    }
+  wr->counts.lookups += rows->len;
+  return TRUE;
+}
+
+static gboolean
+write_pairs (MlSimWriter *wr, MlDay day, GArray *rows, GError **error)
+{
+  MlStmt *s = wr->ins_pair;
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const MlPairCount *r = &g_array_index (rows, MlPairCount, i);
+      if (!ml_stmt_bind_int64 (s, 1, day, error) || !ml_stmt_bind_int64 (s, 2, r->sender, error)
+          || !ml_stmt_bind_int64 (s, 3, r->recipient, error) || !ml_stmt_bind_int64 (s, 4, r->imessage, error)
+          || !ml_stmt_bind_int64 (s, 5, r->sms, error) || !ml_stmt_run (s, error))
+        return FALSE;
+    }
+  wr->counts.message_pairs += rows->len;
+  return TRUE;
+}
+
+static gboolean
+write_contacts (MlSimWriter *wr, GArray *rows, GError **error)
+{
+  MlStmt *s = wr->ins_contact;
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const MlServiceContact *r = &g_array_index (rows, MlServiceContact, i);
+      if (!ml_stmt_bind_int64 (s, 1, r->ts, error) || !ml_stmt_bind_int64 (s, 2, r->person, error)
+          || !ml_stmt_bind_int64 (s, 3, r->service, error) || !ml_stmt_run (s, error))
+        return FALSE;
+    }
+  wr->counts.service_contacts += rows->len;
+  return TRUE;
+}
+
+static gboolean
+write_stays (MlSimWriter *wr, GArray *rows, GError **error)
+{
+  MlStmt *s = wr->ins_stay;
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const MlTruthStay *r = &g_array_index (rows, MlTruthStay, i);
+      if (!ml_stmt_bind_int64 (s, 1, r->person, error) || !ml_stmt_bind_int64 (s, 2, r->start, error)
+          || !ml_stmt_bind_int64 (s, 3, r->end, error) || !bind_place_id (s, 4, r->place, error)
+          || !ml_stmt_bind_int64 (s, 5, r->city, error) || !ml_stmt_run (s, error))
+        return FALSE;
+    }
+  wr->counts.stays += rows->len;
+  return TRUE;
+}
+
+static gboolean
+write_messages (MlSimWriter *wr, GArray *rows, GError **error)
+{
+  MlStmt *s = wr->ins_message;
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const MlMessageRow *r = &g_array_index (rows, MlMessageRow, i);
+      if (!ml_stmt_bind_int64 (s, 1, r->ts, error) || !ml_stmt_bind_int64 (s, 2, r->sender, error)
+          || !ml_stmt_bind_int64 (s, 3, r->recipient, error)
+          || !ml_stmt_bind_text (s, 4, r->imessage ? "imessage" : "sms", -1, error)
+          || !ml_stmt_run (s, error))
+        return FALSE;
+    }
+  wr->counts.messages += rows->len;
+  return TRUE;
+}
+
+static gboolean
+close_trip (MlSimWriter *wr, guint32 person, MlDay end_day, GError **error)
+{
+  MlStmt *s = wr->ins_trip;
+  MlDay first = (MlDay) wr->trip_start[person] - 1;
+
+  wr->trip_start[person] = 0;
+  wr->counts.trips++;
+  return ml_stmt_bind_int64 (s, 1, person, error)
+         && ml_stmt_bind_int64 (s, 2, ml_day_start (first), error)
+         && ml_stmt_bind_int64 (s, 3, ml_day_start (end_day), error)
+         && ml_stmt_bind_int64 (s, 4, wr->trip_city[person], error)
+         && ml_stmt_run (s, error);
+}
+
+/* Trips arrive as one row per person-day away; a trip is closed on the
+ * first day the person is not away (or at the end of the run). */
+static gboolean
+write_trips (MlSimWriter *wr, MlDay day, GArray *rows, GError **error)
+{
+  g_autofree guint8 *away = g_new0 (guint8, wr->w->n_people);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const MlTripDay *r = &g_array_index (rows, MlTripDay, i);
+      if (wr->trip_start[r->person] != 0 && wr->trip_city[r->person] != r->city
+          && !close_trip (wr, r->person, day, error))
+        return FALSE;
+      if (wr->trip_start[r->person] == 0)
+        {
+          wr->trip_start[r->person] = (guint32) day + 1;
+          wr->trip_city[r->person] = r->city;
+        }
+      away[r->person] = 1;
+    }
+  for (guint32 p = 0; p < wr->w->n_people; p++)
+    if (wr->trip_start[p] != 0 && !away[p] && !close_trip (wr, p, day, error))
+      return FALSE;
+  wr->last_day = day;
+  return TRUE;
+}
+
+static gboolean
+write_batch (MlSimWriter *wr, MlDayBatch *b, GError **error)
+{
+  return ml_db_begin (wr->provider, error) && write_lookups (wr, b->lookups, error)
+         && ml_db_commit (wr->provider, error)
+         && ml_db_begin (wr->truth, error) && write_pairs (wr, b->day, b->pairs, error)
+         && write_contacts (wr, b->contacts, error) && write_stays (wr, b->stays, error)
+         && write_trips (wr, b->day, b->trip_days, error) && write_messages (wr, b->messages, error)
+         && ml_db_commit (wr->truth, error);
+}
+
+static gpointer
+writer_thread (gpointer data)
+{
+  MlSimWriter *wr = data;
+  MlDayBatch *b;
+
+  while ((b = g_async_queue_pop (wr->queue)) != END)
+    {
+      if (!g_atomic_int_get (&wr->failed) && !write_batch (wr, b, &wr->error))
+        g_atomic_int_set (&wr->failed, 1);
+      ml_day_batch_free (b);
+      g_async_queue_push (wr->tokens, GINT_TO_POINTER (1));
+    }
+  return NULL;
+}
+
+static gboolean
+prepare_statements (MlSimWriter *wr, GError **error)
+{
+  return (wr->ins_lookup = ml_db_prepare (wr->provider, ML_SQL_INSERT_LOOKUP, error)) != NULL
+         && (wr->ins_pair = ml_db_prepare (wr->truth, "INSERT INTO messages_daily VALUES (?, ?, ?, ?, ?)", error)) != NULL
+         && (wr->ins_contact = ml_db_prepare (wr->truth, "INSERT INTO service_contacts VALUES (?, ?, ?)", error)) != NULL
+         && (wr->ins_stay = ml_db_prepare (wr->truth, "INSERT INTO stays VALUES (?, ?, ?, ?, ?)", error)) != NULL
+         && (wr->ins_trip = ml_db_prepare (wr->truth, "INSERT INTO trips VALUES (?, ?, ?, ?)", error)) != NULL
+         && (wr->ins_message = ml_db_prepare (wr->truth, "INSERT INTO messages VALUES (?, ?, ?, ?)", error)) != NULL
+         && (wr->ins_cause = ml_db_prepare (wr->truth, "INSERT INTO lookup_causes VALUES (?, ?, ?)", error)) != NULL;
+}
+
+MlSimWriter *
+ml_sim_writer_new (const MlWorld *w, const char *out_dir, GError **error)
+{
+  g_autoptr(MlSimWriter) wr = g_new0 (MlSimWriter, 1);
+  g_autofree char *provider = g_build_filename (out_dir, "provider.db", NULL);
+  g_autofree char *truth = g_build_filename (out_dir, "truth.db", NULL);
+
+  wr->w = w;
+  wr->handles = g_hash_table_new (g_direct_hash, g_direct_equal);
+  wr->ips = g_hash_table_new (g_direct_hash, g_direct_equal);
+  wr->trip_start = g_new0 (guint32, w->n_people);
+  wr->trip_city = g_new0 (guint32, w->n_people);
+  if ((wr->provider = ml_db_create (provider, FALSE, error)) == NULL
+      || (wr->truth = ml_db_create (truth, FALSE, error)) == NULL
+      || !ml_schema_provider_create (wr->provider, error)
+      || !ml_schema_truth_create (wr->truth, error)
+      || !write_static_truth (wr, error)
+      || !prepare_statements (wr, error))
+    return NULL;
+  wr->queue = g_async_queue_new ();
+  wr->tokens = g_async_queue_new ();
+  for (int i = 0; i < MAX_PENDING; i++)
+    g_async_queue_push (wr->tokens, GINT_TO_POINTER (1));
+  wr->thread = g_thread_new ("metaleak-writer", writer_thread, wr);
+  return g_steal_pointer (&wr);
+}
+
+static gboolean
+writer_failed (MlSimWriter *wr, GError **error)
+{
+  if (!g_atomic_int_get (&wr->failed))
+    return FALSE;
+  if (error != NULL && wr->error != NULL)
+    *error = g_error_copy (wr->error);
+  return TRUE;
+}
+
+gboolean
+ml_sim_writer_push (MlSimWriter *wr, MlDayBatch *batch, GError **error)
+{
+  g_return_val_if_fail (wr != NULL && wr->thread != NULL, FALSE);
+  g_async_queue_pop (wr->tokens);
+  if (writer_failed (wr, error))
+    {
+      ml_day_batch_free (batch);
+      g_async_queue_push (wr->tokens, GINT_TO_POINTER (1));
+      return FALSE;
+    }
+  g_async_queue_push (wr->queue, batch);
+  return TRUE;
+}
+
+static void
+stop_thread (MlSimWriter *wr)
+{
+  if (wr->thread == NULL)
+    return;
+  g_async_queue_push (wr->queue, END);
+  g_thread_join (wr->thread);
+  wr->thread = NULL;
+}
+
+static int
+compare_i64 (gconstpointer a, gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+  return x < y ? -1 : x > y;
+}
+
+/* The handle and IP dictionaries, in id order so that row order says
+ * nothing about when or by whom a handle was first seen. */
+static gboolean
+write_dictionaries (MlSimWriter *wr, GError **error)
+{
+  g_autoptr(MlStmt) h = ml_db_prepare (wr->provider, ML_SQL_INSERT_HANDLE, error);
+  g_autoptr(MlStmt) ip = h ? ml_db_prepare (wr->provider, ML_SQL_INSERT_IP, error) : NULL;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  GHashTableIter it;
+  gpointer key;
+  char buf[ML_HANDLE_MAX];
+
+  if (ip == NULL || !ml_db_begin (wr->provider, error))
+    return FALSE;
+  g_hash_table_iter_init (&it, wr->handles);
+  while (g_hash_table_iter_next (&it, &key, NULL))
+    {
+      gint64 id = (gint64) (guintptr) key;
+      g_array_append_val (ids, id);
+    }
+  g_array_sort (ids, compare_i64);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      gint64 id = g_array_index (ids, gint64, i);
+      if (!ml_stmt_bind_int64 (h, 1, id, error) || !ml_stmt_bind_text (h, 2, ml_handle_format (id, buf), -1, error)
+          || !ml_stmt_run (h, error))
+        return FALSE;
+    }
+  g_array_set_size (ids, 0);
+  g_hash_table_iter_init (&it, wr->ips);
+  while (g_hash_table_iter_next (&it, &key, NULL))
+    {
+      gint64 id = (gint64) GPOINTER_TO_UINT (key);
+      g_array_append_val (ids, id);
+    }
+  g_array_sort (ids, compare_i64);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      gint64 id = g_array_index (ids, gint64, i);
+      if (!ml_stmt_bind_int64 (ip, 1, id, error)
+          || !ml_stmt_bind_text (ip, 2, ml_ipv4_to_string ((guint32) id, buf), -1, error)
+          || !ml_stmt_run (ip, error))
+        return FALSE;
+    }
+  wr->counts.handles = g_hash_table_size (wr->handles);
+  wr->counts.ips = g_hash_table_size (wr->ips);
+  return ml_db_commit (wr->provider, error);
+}
+
+static gboolean
+write_cause_totals (MlSimWriter *wr, GError **error)
+{
+  for (int c = 0; c < ML_N_CAUSES; c++)
+    if (!ml_stmt_bind_null (wr->ins_cause, 1, error)
+        || !ml_stmt_bind_text (wr->ins_cause, 2, ml_cause_name ((MlCause) c), -1, error)
+        || !ml_stmt_bind_int64 (wr->ins_cause, 3, (gint64) wr->counts.causes[c], error)
+        || !ml_stmt_run (wr->ins_cause, error))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+close_open_trips (MlSimWriter *wr, GError **error)
+{
+  for (guint32 p = 0; p < wr->w->n_people; p++)
+    if (wr->trip_start[p] != 0 && !close_trip (wr, p, wr->last_day + 1, error))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+ml_sim_writer_finish (MlSimWriter *wr, MlSimCounts *counts, GError **error)
+{
+  stop_thread (wr);
+  if (writer_failed (wr, error))
+    return FALSE;
+  if (!write_dictionaries (wr, error)
+      || !ml_db_begin (wr->truth, error) || !close_open_trips (wr, error)
+      || !write_cause_totals (wr, error) || !ml_db_commit (wr->truth, error))
+    return FALSE;
+  g_clear_pointer (&wr->ins_lookup, ml_stmt_free);
+  g_clear_pointer (&wr->ins_pair, ml_stmt_free);
+  g_clear_pointer (&wr->ins_contact, ml_stmt_free);
+  g_clear_pointer (&wr->ins_stay, ml_stmt_free);
+  g_clear_pointer (&wr->ins_trip, ml_stmt_free);
+  g_clear_pointer (&wr->ins_message, ml_stmt_free);
+  g_clear_pointer (&wr->ins_cause, ml_stmt_free);
+  if (!ml_schema_provider_index (wr->provider, error) || !ml_db_finish (wr->provider, error)
+      || !ml_schema_truth_index (wr->truth, error) || !ml_db_finish (wr->truth, error))
+    return FALSE;
+  *counts = wr->counts;
+  return TRUE;
+}
+
+void
+ml_sim_writer_free (MlSimWriter *wr)
+{
+  if (wr == NULL)
+    return;
+  stop_thread (wr);
+  ml_stmt_free (wr->ins_lookup);
+  ml_stmt_free (wr->ins_pair);
+  ml_stmt_free (wr->ins_contact);
+  ml_stmt_free (wr->ins_stay);
+  ml_stmt_free (wr->ins_trip);
+  ml_stmt_free (wr->ins_message);
+  ml_stmt_free (wr->ins_cause);
+  ml_db_free (wr->provider);
+  ml_db_free (wr->truth);
+  if (wr->queue)
+    g_async_queue_unref (wr->queue);
+  if (wr->tokens)
+    g_async_queue_unref (wr->tokens);
+  g_clear_error (&wr->error);
+  g_hash_table_unref (wr->handles);
+  g_hash_table_unref (wr->ips);
+  g_free (wr->trip_start);
+  g_free (wr->trip_city);
+  g_free (wr);
+}

@@ -126,8 +126,8 @@ static const MlConfigSpec spec[] = {
   { "people", "carriers", I, "3", 1, ML_MAX_CARRIERS, NULL, FALSE, "mobile carriers" },
   { "people", "carrier_shares", ML_CONFIG_STRING_LIST, "0.40,0.35,0.25", 0, 0, NULL, FALSE,
     "market share of each carrier (one per carrier, summing to 1)" },
-  { "people", "activity_median", D, "12", 0.01, 1000, NULL, FALSE,
-    "messages per day of the median person" },
+  { "people", "activity_median", D, "4", 0.01, 1000, NULL, FALSE,
+    "messages the median person starts per day (replies come on top)" },
   { "people", "activity_sigma", D, "1.0", 0, 5, NULL, FALSE, "lognormal sigma of activity" },
   { "people", "email_handle_share", D, "0.05", 0, 1, NULL, FALSE, "handles that are e-mail addresses" },
 

@@ -176,7 +176,9 @@ is_routine_place (const MlWorld *w, guint32 p, guint32 place)
   return place == w->households[person->household].home_place || place == person->work_place;
 }
 
-/* Move the chunks' rows into a batch for the writer, in chunk order. */
+/* Move the chunks' rows into a batch for the writer, in chunk order.
+ * Truth keeps stays at places; time in transit between places is not
+ * stored (it is the gap between two stays). */
 static MlDayBatch *
 collect_batch (Day *d, const MlMobility *m)
 {
@@ -200,7 +202,7 @@ collect_batch (Day *d, const MlMobility *m)
       guint n;
       const MlStay *s = stays_of (d, p, &n);
       for (guint i = 0; i < n; i++)
-        if (d->sc->stays_all || !is_routine_place (w, p, s[i].place))
+        if (s[i].place != ML_NONE && (d->sc->stays_all || !is_routine_place (w, p, s[i].place)))
           {
             MlTruthStay t = { p, s[i].place, s[i].city, s[i].start, s[i].end };
             g_array_append_val (b->stays, t);
@@ -313,14 +315,19 @@ ml_sim_run (const MlScenario *sc, const MlSimOptions *opts, GError **error)
     return FALSE;
   if ((w = ml_world_new (sc, error)) == NULL)
     return FALSE;
+  g_debug ("world built: %.2f s", (double) (g_get_monotonic_time () - t0) / 1e6);
   geo = ml_outdir_file (out, "geo.mmdb");
   if (!ml_network_write_geoip (w, geo, (guint64) ml_day_start (sc->start), error)
       || !ml_directory_write (w, ml_outdir_path (out), error))
     return FALSE;
   if ((wr = ml_sim_writer_new (w, ml_outdir_path (out), error)) == NULL)
     return FALSE;
-  if (!run_days (w, wr, opts->quiet, error) || !ml_sim_writer_finish (wr, &counts, error))
+  if (!run_days (w, wr, opts->quiet, error))
     return FALSE;
+  g_debug ("days generated: %.2f s", (double) (g_get_monotonic_time () - t0) / 1e6);
+  if (!ml_sim_writer_finish (wr, &counts, error))
+    return FALSE;
+  g_debug ("databases finished: %.2f s", (double) (g_get_monotonic_time () - t0) / 1e6);
   if (opts->calibration && !ml_calibration_write (w, ml_outdir_path (out), error))
     return FALSE;
   if (!ml_manifest_write (w, opts, &counts, ml_outdir_path (out),

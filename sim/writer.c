@@ -21,25 +21,43 @@
 
 #define MAX_PENDING 2
 
+/* One writer thread and its queue; each database has its own lane so the
+ * two files are written concurrently. */
+typedef struct {
+  MlSimWriter *wr;
+  GThread *thread;
+  GAsyncQueue *queue;         /* Pending *, or the END sentinel */
+  gboolean (*write) (MlSimWriter *wr, MlDayBatch *b, GError **error);
+  GError *error;              /* the lane's first failure */
+} Lane;
+
+/* A batch shared by both lanes: the last lane to finish frees it and gives
+ * back its token. */
+typedef struct {
+  MlDayBatch *batch;
+  gint refs;
+} Pending;
+
 struct MlSimWriter {
   const MlWorld *w;
   MlDb *provider, *truth;
   MlStmt *ins_lookup, *ins_pair, *ins_contact, *ins_stay, *ins_trip, *ins_message, *ins_cause;
-  GHashTable *handles;        /* set of handle ids seen in lookups */
-  GHashTable *ips;            /* set of IPs seen */
-  GThread *thread;
-  GAsyncQueue *queue;         /* MlDayBatch *, or the END sentinel */
+  guint8 *seen;               /* per person/service index: handle seen in a lookup */
+  guint32 n_known;            /* people + services */
+  GHashTable *strangers;      /* ids of handles outside the population seen */
+  guint8 *ip_bits[256];       /* per first octet: bitmap of the IPs seen (lazily allocated) */
+  Lane provider_lane;         /* lookups into provider.db */
+  Lane truth_lane;            /* everything else into truth.db */
   GAsyncQueue *tokens;        /* MAX_PENDING tokens bound the days in flight */
-  GError *error;              /* the writer thread's first failure */
-  gint failed;                /* atomic */
+  gint failed;                /* atomic: a lane has failed */
   guint32 *trip_start;        /* per person: first day of the open trip + 1, 0 = none */
   guint32 *trip_city;
   MlDay last_day;
   MlSimCounts counts;
 };
 
-static MlDayBatch end_sentinel;
-#define END (&end_sentinel)
+static int end_sentinel;
+#define END ((gpointer) &end_sentinel)
 
 MlDayBatch *
 ml_day_batch_new (MlDay day)
@@ -59,7 +77,7 @@ ml_day_batch_new (MlDay day)
 void
 ml_day_batch_free (MlDayBatch *b)
 {
-  if (b == NULL || b == END)
+  if (b == NULL)
     return;
   g_array_unref (b->lookups);
   g_array_unref (b->pairs);
@@ -304,6 +322,29 @@ compare_lookups (gconstpointer pa, gconstpointer pb)
   return a->ip < b->ip ? -1 : a->ip > b->ip;
 }
 
+/* Remember that handle ID appears in provider.db: a flag per person or
+ * service (the handle numbering is invertible), a set for strangers. */
+static void
+mark_handle (MlSimWriter *wr, gint64 id)
+{
+  guint64 index = ml_handle_index (wr->w->sc->seed, (guint64) id & ~ML_HANDLE_EMAIL_BIT);
+
+  if (index < wr->n_known)
+    wr->seen[index] = 1;
+  else
+    g_hash_table_add (wr->strangers, (gpointer) (guintptr) id);
+}
+
+static void
+mark_ip (MlSimWriter *wr, guint32 ip)
+{
+  guint8 **bits = &wr->ip_bits[ip >> 24];
+
+  if (*bits == NULL)
+    *bits = g_malloc0 (1u << 21);   /* 2^24 bits */
+  (*bits)[(ip & 0xffffff) >> 3] |= (guint8) (1u << (ip & 7));
+}
+
 static gboolean
 write_lookups (MlSimWriter *wr, GArray *rows, GError **error)
 {
@@ -317,9 +358,9 @@ write_lookups (MlSimWriter *wr, GArray *rows, GError **error)
           || !ml_stmt_bind_int64 (s, 3, r->lookup, error) || !ml_stmt_bind_int64 (s, 4, r->ip, error)
           || !ml_stmt_bind_int64 (s, 5, r->devices, error) || !ml_stmt_run (s, error))
         return FALSE;
-      g_hash_table_add (wr->handles, (gpointer) (guintptr) r->source);
-      g_hash_table_add (wr->handles, (gpointer) (guintptr) r->lookup);
-      g_hash_table_add (wr->ips, GUINT_TO_POINTER (r->ip));
+      mark_handle (wr, r->source);
+      mark_handle (wr, r->lookup);
+      mark_ip (wr, r->ip);
       wr->counts.causes[r->cause]++;
     }
   wr->counts.lookups += rows->len;
@@ -437,30 +478,56 @@ write_trips (MlSimWriter *wr, MlDay day, GArray *rows, GError **error)
 }
 
 static gboolean
-write_batch (MlSimWriter *wr, MlDayBatch *b, GError **error)
+write_provider_batch (MlSimWriter *wr, MlDayBatch *b, GError **error)
 {
   return ml_db_begin (wr->provider, error) && write_lookups (wr, b->lookups, error)
-         && ml_db_commit (wr->provider, error)
-         && ml_db_begin (wr->truth, error) && write_pairs (wr, b->day, b->pairs, error)
+         && ml_db_commit (wr->provider, error);
+}
+
+static gboolean
+write_truth_batch (MlSimWriter *wr, MlDayBatch *b, GError **error)
+{
+  return ml_db_begin (wr->truth, error) && write_pairs (wr, b->day, b->pairs, error)
          && write_contacts (wr, b->contacts, error) && write_stays (wr, b->stays, error)
          && write_trips (wr, b->day, b->trip_days, error) && write_messages (wr, b->messages, error)
          && ml_db_commit (wr->truth, error);
 }
 
-static gpointer
-writer_thread (gpointer data)
+static void
+pending_release (MlSimWriter *wr, Pending *p)
 {
-  MlSimWriter *wr = data;
-  MlDayBatch *b;
+  if (!g_atomic_int_dec_and_test (&p->refs))
+    return;
+  ml_day_batch_free (p->batch);
+  g_free (p);
+  g_async_queue_push (wr->tokens, GINT_TO_POINTER (1));
+}
 
-  while ((b = g_async_queue_pop (wr->queue)) != END)
+static gpointer
+lane_thread (gpointer data)
+{
+  Lane *lane = data;
+  MlSimWriter *wr = lane->wr;
+  gpointer item;
+
+  while ((item = g_async_queue_pop (lane->queue)) != END)
     {
-      if (!g_atomic_int_get (&wr->failed) && !write_batch (wr, b, &wr->error))
+      Pending *p = item;
+      if (!g_atomic_int_get (&wr->failed) && !lane->write (wr, p->batch, &lane->error))
         g_atomic_int_set (&wr->failed, 1);
-      ml_day_batch_free (b);
-      g_async_queue_push (wr->tokens, GINT_TO_POINTER (1));
+      pending_release (wr, p);
     }
   return NULL;
+}
+
+static void
+lane_start (Lane *lane, MlSimWriter *wr, const char *name,
+            gboolean (*write) (MlSimWriter *wr, MlDayBatch *b, GError **error))
+{
+  lane->wr = wr;
+  lane->write = write;
+  lane->queue = g_async_queue_new ();
+  lane->thread = g_thread_new (name, lane_thread, lane);
 }
 
 static gboolean
@@ -483,8 +550,9 @@ ml_sim_writer_new (const MlWorld *w, const char *out_dir, GError **error)
   g_autofree char *truth = g_build_filename (out_dir, "truth.db", NULL);
 
   wr->w = w;
-  wr->handles = g_hash_table_new (g_direct_hash, g_direct_equal);
-  wr->ips = g_hash_table_new (g_direct_hash, g_direct_equal);
+  wr->n_known = w->n_people + w->n_services;
+  wr->seen = g_new0 (guint8, MAX (wr->n_known, 1));
+  wr->strangers = g_hash_table_new (g_direct_hash, g_direct_equal);
   wr->trip_start = g_new0 (guint32, w->n_people);
   wr->trip_city = g_new0 (guint32, w->n_people);
   if ((wr->provider = ml_db_create (provider, FALSE, error)) == NULL
@@ -494,28 +562,33 @@ ml_sim_writer_new (const MlWorld *w, const char *out_dir, GError **error)
       || !write_static_truth (wr, error)
       || !prepare_statements (wr, error))
     return NULL;
-  wr->queue = g_async_queue_new ();
   wr->tokens = g_async_queue_new ();
   for (int i = 0; i < MAX_PENDING; i++)
     g_async_queue_push (wr->tokens, GINT_TO_POINTER (1));
-  wr->thread = g_thread_new ("metaleak-writer", writer_thread, wr);
+  lane_start (&wr->provider_lane, wr, "metaleak-provider", write_provider_batch);
+  lane_start (&wr->truth_lane, wr, "metaleak-truth", write_truth_batch);
   return g_steal_pointer (&wr);
 }
 
 static gboolean
 writer_failed (MlSimWriter *wr, GError **error)
 {
+  GError *e;
+
   if (!g_atomic_int_get (&wr->failed))
     return FALSE;
-  if (error != NULL && wr->error != NULL)
-    *error = g_error_copy (wr->error);
+  e = wr->provider_lane.error != NULL ? wr->provider_lane.error : wr->truth_lane.error;
+  if (error != NULL && e != NULL && *error == NULL)
+    *error = g_error_copy (e);
   return TRUE;
 }
 
 gboolean
 ml_sim_writer_push (MlSimWriter *wr, MlDayBatch *batch, GError **error)
 {
-  g_return_val_if_fail (wr != NULL && wr->thread != NULL, FALSE);
+  Pending *p;
+
+  g_return_val_if_fail (wr != NULL && wr->provider_lane.thread != NULL, FALSE);
   g_async_queue_pop (wr->tokens);
   if (writer_failed (wr, error))
     {
@@ -523,18 +596,29 @@ ml_sim_writer_push (MlSimWriter *wr, MlDayBatch *batch, GError **error)
       g_async_queue_push (wr->tokens, GINT_TO_POINTER (1));
       return FALSE;
     }
-  g_async_queue_push (wr->queue, batch);
+  p = g_new (Pending, 1);
+  p->batch = batch;
+  p->refs = 2;
+  g_async_queue_push (wr->provider_lane.queue, p);
+  g_async_queue_push (wr->truth_lane.queue, p);
   return TRUE;
+}
+
+static void
+lane_stop (Lane *lane)
+{
+  if (lane->thread == NULL)
+    return;
+  g_async_queue_push (lane->queue, END);
+  g_thread_join (lane->thread);
+  lane->thread = NULL;
 }
 
 static void
 stop_thread (MlSimWriter *wr)
 {
-  if (wr->thread == NULL)
-    return;
-  g_async_queue_push (wr->queue, END);
-  g_thread_join (wr->thread);
-  wr->thread = NULL;
+  lane_stop (&wr->provider_lane);
+  lane_stop (&wr->truth_lane);
 }
 
 static int
@@ -544,21 +628,42 @@ compare_i64 (gconstpointer a, gconstpointer b)
   return x < y ? -1 : x > y;
 }
 
-/* The handle and IP dictionaries, in id order so that row order says
- * nothing about when or by whom a handle was first seen. */
+static gint64
+known_handle_id (const MlWorld *w, guint32 index)
+{
+  return index < w->n_people ? ml_person_handle_id (w, index)
+                             : ml_service_handle_id (w, index - w->n_people);
+}
+
 static gboolean
-write_dictionaries (MlSimWriter *wr, GError **error)
+insert_handle (MlStmt *h, gint64 id, GError **error)
+{
+  char buf[ML_HANDLE_MAX];
+
+  return ml_stmt_bind_int64 (h, 1, id, error)
+         && ml_stmt_bind_text (h, 2, ml_handle_format (id, buf), -1, error)
+         && ml_stmt_run (h, error);
+}
+
+/* The handle dictionary, in id order so that row order says nothing about
+ * when or by whom a handle was first seen. */
+static gboolean
+write_handles (MlSimWriter *wr, GError **error)
 {
   g_autoptr(MlStmt) h = ml_db_prepare (wr->provider, ML_SQL_INSERT_HANDLE, error);
-  g_autoptr(MlStmt) ip = h ? ml_db_prepare (wr->provider, ML_SQL_INSERT_IP, error) : NULL;
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   GHashTableIter it;
   gpointer key;
-  char buf[ML_HANDLE_MAX];
 
-  if (ip == NULL || !ml_db_begin (wr->provider, error))
+  if (h == NULL)
     return FALSE;
-  g_hash_table_iter_init (&it, wr->handles);
+  for (guint32 i = 0; i < wr->n_known; i++)
+    if (wr->seen[i])
+      {
+        gint64 id = known_handle_id (wr->w, i);
+        g_array_append_val (ids, id);
+      }
+  g_hash_table_iter_init (&it, wr->strangers);
   while (g_hash_table_iter_next (&it, &key, NULL))
     {
       gint64 id = (gint64) (guintptr) key;
@@ -566,31 +671,41 @@ write_dictionaries (MlSimWriter *wr, GError **error)
     }
   g_array_sort (ids, compare_i64);
   for (guint i = 0; i < ids->len; i++)
-    {
-      gint64 id = g_array_index (ids, gint64, i);
-      if (!ml_stmt_bind_int64 (h, 1, id, error) || !ml_stmt_bind_text (h, 2, ml_handle_format (id, buf), -1, error)
-          || !ml_stmt_run (h, error))
-        return FALSE;
-    }
-  g_array_set_size (ids, 0);
-  g_hash_table_iter_init (&it, wr->ips);
-  while (g_hash_table_iter_next (&it, &key, NULL))
-    {
-      gint64 id = (gint64) GPOINTER_TO_UINT (key);
-      g_array_append_val (ids, id);
-    }
-  g_array_sort (ids, compare_i64);
-  for (guint i = 0; i < ids->len; i++)
-    {
-      gint64 id = g_array_index (ids, gint64, i);
-      if (!ml_stmt_bind_int64 (ip, 1, id, error)
-          || !ml_stmt_bind_text (ip, 2, ml_ipv4_to_string ((guint32) id, buf), -1, error)
-          || !ml_stmt_run (ip, error))
-        return FALSE;
-    }
-  wr->counts.handles = g_hash_table_size (wr->handles);
-  wr->counts.ips = g_hash_table_size (wr->ips);
-  return ml_db_commit (wr->provider, error);
+    if (!insert_handle (h, g_array_index (ids, gint64, i), error))
+      return FALSE;
+  wr->counts.handles = ids->len;
+  return TRUE;
+}
+
+/* The IP dictionary, in address order. */
+static gboolean
+write_ips (MlSimWriter *wr, GError **error)
+{
+  g_autoptr(MlStmt) s = ml_db_prepare (wr->provider, ML_SQL_INSERT_IP, error);
+  char buf[16];
+
+  if (s == NULL)
+    return FALSE;
+  for (guint hi = 0; hi < 256; hi++)
+    for (guint32 lo = 0; wr->ip_bits[hi] != NULL && lo < (1u << 24); lo++)
+      {
+        guint32 ip = (hi << 24) | lo;
+        if (!(wr->ip_bits[hi][lo >> 3] & (1u << (lo & 7))))
+          continue;
+        if (!ml_stmt_bind_int64 (s, 1, ip, error)
+            || !ml_stmt_bind_text (s, 2, ml_ipv4_to_string (ip, buf), -1, error)
+            || !ml_stmt_run (s, error))
+          return FALSE;
+        wr->counts.ips++;
+      }
+  return TRUE;
+}
+
+static gboolean
+write_dictionaries (MlSimWriter *wr, GError **error)
+{
+  return ml_db_begin (wr->provider, error) && write_handles (wr, error)
+         && write_ips (wr, error) && ml_db_commit (wr->provider, error);
 }
 
 static gboolean
@@ -614,25 +729,59 @@ close_open_trips (MlSimWriter *wr, GError **error)
   return TRUE;
 }
 
+/* The provider lane's last work: dictionaries, indexes, close. */
+static gpointer
+finish_provider (gpointer data)
+{
+  MlSimWriter *wr = data;
+  Lane *lane = &wr->provider_lane;
+
+  if (write_dictionaries (wr, &lane->error))
+    {
+      g_clear_pointer (&wr->ins_lookup, ml_stmt_free);
+      if (ml_schema_provider_index (wr->provider, &lane->error)
+          && ml_db_finish (wr->provider, &lane->error))
+        return GINT_TO_POINTER (1);
+    }
+  g_atomic_int_set (&wr->failed, 1);
+  return NULL;
+}
+
+/* The truth lane's last work: open trips, cause totals, indexes, close. */
+static gpointer
+finish_truth (gpointer data)
+{
+  MlSimWriter *wr = data;
+  Lane *lane = &wr->truth_lane;
+
+  if (ml_db_begin (wr->truth, &lane->error) && close_open_trips (wr, &lane->error)
+      && write_cause_totals (wr, &lane->error) && ml_db_commit (wr->truth, &lane->error))
+    {
+      g_clear_pointer (&wr->ins_pair, ml_stmt_free);
+      g_clear_pointer (&wr->ins_contact, ml_stmt_free);
+      g_clear_pointer (&wr->ins_stay, ml_stmt_free);
+      g_clear_pointer (&wr->ins_trip, ml_stmt_free);
+      g_clear_pointer (&wr->ins_message, ml_stmt_free);
+      g_clear_pointer (&wr->ins_cause, ml_stmt_free);
+      if (ml_schema_truth_index (wr->truth, &lane->error) && ml_db_finish (wr->truth, &lane->error))
+        return GINT_TO_POINTER (1);
+    }
+  g_atomic_int_set (&wr->failed, 1);
+  return NULL;
+}
+
 gboolean
 ml_sim_writer_finish (MlSimWriter *wr, MlSimCounts *counts, GError **error)
 {
+  GThread *t;
+
   stop_thread (wr);
   if (writer_failed (wr, error))
     return FALSE;
-  if (!write_dictionaries (wr, error)
-      || !ml_db_begin (wr->truth, error) || !close_open_trips (wr, error)
-      || !write_cause_totals (wr, error) || !ml_db_commit (wr->truth, error))
-    return FALSE;
-  g_clear_pointer (&wr->ins_lookup, ml_stmt_free);
-  g_clear_pointer (&wr->ins_pair, ml_stmt_free);
-  g_clear_pointer (&wr->ins_contact, ml_stmt_free);
-  g_clear_pointer (&wr->ins_stay, ml_stmt_free);
-  g_clear_pointer (&wr->ins_trip, ml_stmt_free);
-  g_clear_pointer (&wr->ins_message, ml_stmt_free);
-  g_clear_pointer (&wr->ins_cause, ml_stmt_free);
-  if (!ml_schema_provider_index (wr->provider, error) || !ml_db_finish (wr->provider, error)
-      || !ml_schema_truth_index (wr->truth, error) || !ml_db_finish (wr->truth, error))
+  t = g_thread_new ("metaleak-provider", finish_provider, wr);
+  finish_truth (wr);
+  g_thread_join (t);
+  if (writer_failed (wr, error))
     return FALSE;
   *counts = wr->counts;
   return TRUE;
@@ -653,13 +802,18 @@ ml_sim_writer_free (MlSimWriter *wr)
   ml_stmt_free (wr->ins_cause);
   ml_db_free (wr->provider);
   ml_db_free (wr->truth);
-  if (wr->queue)
-    g_async_queue_unref (wr->queue);
+  if (wr->provider_lane.queue)
+    g_async_queue_unref (wr->provider_lane.queue);
+  if (wr->truth_lane.queue)
+    g_async_queue_unref (wr->truth_lane.queue);
   if (wr->tokens)
     g_async_queue_unref (wr->tokens);
-  g_clear_error (&wr->error);
-  g_hash_table_unref (wr->handles);
-  g_hash_table_unref (wr->ips);
+  g_clear_error (&wr->provider_lane.error);
+  g_clear_error (&wr->truth_lane.error);
+  g_free (wr->seen);
+  g_hash_table_unref (wr->strangers);
+  for (guint i = 0; i < 256; i++)
+    g_free (wr->ip_bits[i]);
   g_free (wr->trip_start);
   g_free (wr->trip_city);
   g_free (wr);

@@ -7,7 +7,7 @@ SQL=${SQLITE3:-sqlite3}
 command -v "$SQL" >/dev/null 2>&1 || { echo "sqlite3 shell missing"; exit 77; }
 
 run_ml 0 sim classroom --quiet --days 14 --threads 1 --out a
-for f in provider.db geo.mmdb truth.db manifest.json; do
+for f in provider.db geo.mmdb directory.csv truth.db manifest.json; do
   [ -s "a/$f" ] || fail "a/$f missing or empty"
 done
 [ -z "$(ls -A . | grep -v '^a$')" ] || fail "stray files beside the output: $(ls -A)"

@@ -106,7 +106,7 @@ test_defaults_load_without_a_file_and_match_the_table (void)
   ML_ASSERT_CLOSE (sc->broadband_share, 0.77, 0);
   CU_ASSERT_EQUAL (sc->carriers, 3);
   ML_ASSERT_CLOSE (sc->carrier_shares[1], 0.35, 0);
-  ML_ASSERT_CLOSE (sc->activity_median, 12, 0);
+  ML_ASSERT_CLOSE (sc->activity_median, 4, 0);
   ML_ASSERT_CLOSE (sc->firm_size_alpha, 1.06, 0);
   CU_ASSERT_EQUAL (sc->firm_size_max, 5000);
   ML_ASSERT_CLOSE (sc->epr_gamma, 0.21, 0);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "analyze/analyze.h"
+#include "analyze/cdr.h"
 #include "cli/demo.h"
 #include "common/db.h"
 #include "common/errors.h"
@@ -35,6 +36,7 @@ static const MlCommand commands[] = {
   { "sim",     ml_sim_main,     "generate a synthetic population and the provider's lookup log" },
   { "analyze", ml_analyze_main, "model the legal process, infer, and score leakage against truth" },
   { "report",  ml_report_main,  "turn an analysis into plots, an HTML report and a brief" },
+  { "cdr",     ml_cdr_main,     "import real phone CDRs (bandicoot format) and compute indicators" },
   { "demo",    ml_demo_main,    "sim + analyze + report on the shipped demo scenario" },
   { "help",    cmd_help,        "show help for metaleak or one subcommand" },
   { "version", cmd_version,     "print the version and the library versions" },

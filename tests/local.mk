@@ -30,7 +30,8 @@ tests_unit_test_progress_LDADD = $(ML_TEST_LDADD)
 
 cli_tests = \
 	tests/cli/usage.sh \
-	tests/cli/sim.sh
+	tests/cli/sim.sh \
+	tests/cli/cdr.sh
 TESTS += $(cli_tests)
 EXTRA_DIST += $(cli_tests) tests/cli/lib.sh tests/data
 

@@ -1,5 +1,6 @@
 # lib.sh -- helpers for metaleak's end-to-end CLI tests (sourced).
 # Each test runs the built binary ($METALEAK) in a fresh temporary directory
+# ($TMP/work, the current directory; $TMP/out and $TMP/err hold captures)
 # and asserts on exit codes and outputs; `fail` ends the test with status 1.
 set -u
 
@@ -7,7 +8,7 @@ set -u
 : "${top_srcdir:=.}"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/metaleak-cli-XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
-cd "$TMP" || exit 99
+mkdir "$TMP/work" && cd "$TMP/work" || exit 99   # outputs go here; captures stay in $TMP
 n_checks=0
 
 fail() { printf 'FAIL: %s\n' "$*" >&2; exit 1; }

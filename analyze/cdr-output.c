@@ -1,0 +1,260 @@
+/* cdr-output.c -- indicator rows as CSV or JSON, the way bandicoot exports them.
+ *
+ * CSV (bandicoot's to_csv): a header "name,KEY,..." and one row per user;
+ * None is an empty field, booleans True/False, the weekend [6, 7].  Unlike
+ * bandicoot, numbers are not rounded to 5 digits: every double is printed
+ * with 17 significant digits, so that it reads back exactly.
+ * JSON (bandicoot's to_json, flattened): {"USER": {"name": "USER",
+ * "KEY": value, ...}, ...} with 4-space indents.
+ *
+ * Rows are written as they come, so memory does not grow with the number of
+ * users.  Workload: ~100 values per user; one GString reused per row.
+ */
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include "analyze/cdr.h"
+#include "common/errors.h"
+#include "common/timeutil.h"
+
+struct MlCdrWriter {
+  FILE *out;            /* borrowed */
+  MlCdrFormat format;
+  GPtrArray *keys;      /* borrowed */
+  GString *line;        /* reused per row */
+  guint64 rows;         /* rows written */
+};
+
+/* D in 17 significant digits, which read back to D exactly, with Python's
+ * ".0" on integral values ("1.0", "0.10000000000000001").  Python prints
+ * the shortest such text; searching for it costs a third of the export. */
+static void
+append_double (GString *s, double d)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (isnan (d) || isinf (d))
+    {
+      g_string_append (s, isnan (d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity");
+      return;
+    }
+  if (d == floor (d) && fabs (d) < 1e15)
+    {
+      g_string_append_printf (s, "%" G_GINT64_FORMAT ".0", (gint64) d);   /* the common case, fast */
+      return;
+    }
+  g_ascii_formatd (buf, sizeof buf, "%.17g", d);   /* exact; one conversion */
+  g_string_append (s, buf);
+  if (strpbrk (buf, ".eEn") == NULL)
+    g_string_append (s, ".0");
+}
+
+static void
+append_datetime (GString *s, gint64 t)
+{
+  int y, m, d, sec = ml_second_of_day (t);
+
+  ml_day_to_ymd (ml_day_of (t), &y, &m, &d);
+  g_string_append_printf (s, "%04d-%02d-%02d %02d:%02d:%02d", y, m, d, sec / 3600, sec / 60 % 60, sec % 60);
+}
+
+static void
+append_weekdays (GString *s, guint days)
+{
+  gboolean first = TRUE;
+
+  g_string_append_c (s, '[');
+  for (int d = 1; d <= 7; d++)
+    if (days & (1u << d))
+      {
+        g_string_append_printf (s, first ? "%d" : ", %d", d);
+        first = FALSE;
+      }
+  g_string_append_c (s, ']');
+}
+
+static void
+append_json_string (GString *s, const char *text)
+{
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+
+  g_string_append_c (s, '"');
+  for (const char *p = valid; *p != '\0'; p++)
+    {
+      unsigned char c = (unsigned char) *p;
+      if (c == '"' || c == '\\')
+        g_string_append_printf (s, "\\%c", c);
+      else if (c < 0x20)
+        g_string_append_printf (s, "\\u%04x", c);
+      else
+        g_string_append_c (s, (char) c);
+    }
+  g_string_append_c (s, '"');
+}
+
+/* V as text, without quoting (CSV) or JSON-quoted. */
+static void
+append_value (GString *s, const MlCdrValue *v, gboolean json)
+{
+  switch (v->type)
+    {
+    case ML_CDR_VAL_NULL: g_string_append (s, json ? "null" : ""); break;
+    case ML_CDR_VAL_BOOL: g_string_append (s, v->v.i ? (json ? "true" : "True") : (json ? "false" : "False")); break;
+    case ML_CDR_VAL_INT: g_string_append_printf (s, "%" G_GINT64_FORMAT, v->v.i); break;
+    case ML_CDR_VAL_REAL: append_double (s, v->v.d); break;
+    case ML_CDR_VAL_WEEKDAYS: append_weekdays (s, (guint) v->v.i); break;
+    case ML_CDR_VAL_DATETIME:
+    case ML_CDR_VAL_CLOCK:
+    case ML_CDR_VAL_STRING:
+      {
+        g_autoptr(GString) t = g_string_new (NULL);
+        if (v->type == ML_CDR_VAL_DATETIME)
+          append_datetime (t, v->v.i);
+        else if (v->type == ML_CDR_VAL_CLOCK)
+          g_string_append_printf (t, "%02d:%02d:%02d", (int) (v->v.i / 3600), (int) (v->v.i / 60 % 60), (int) (v->v.i % 60));
+        else
+          g_string_append (t, v->v.s);
+        if (json)
+          append_json_string (s, t->str);
+        else
+          g_string_append (s, t->str);
+        break;
+      }
+    }
+}
+
+void
+ml_cdr_value_append_json (GString *s, const MlCdrValue *v)
+{
+  append_value (s, v, TRUE);
+}
+
+/* TEXT as one CSV field, quoted when it holds a comma, quote or newline. */
+static void
+append_csv_field (GString *s, const char *text)
+{
+  if (strpbrk (text, ",\"\r\n") == NULL)
+    {
+      g_string_append (s, text);
+      return;
+    }
+  g_string_append_c (s, '"');
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (s, '"');
+      g_string_append_c (s, *p);
+    }
+  g_string_append_c (s, '"');
+}
+
+MlCdrWriter *
+ml_cdr_writer_new (FILE *out, MlCdrFormat format, GPtrArray *keys)
+{
+  MlCdrWriter *w = g_new0 (MlCdrWriter, 1);
+
+  w->out = out;
+  w->format = format;
+  w->keys = keys;
+  w->line = g_string_sized_new (4096);
+  return w;
+}
+
+void
+ml_cdr_writer_free (MlCdrWriter *w)
+{
+  if (w == NULL)
+    return;
+  g_string_free (w->line, TRUE);
+  g_free (w);
+}
+
+static gboolean
+flush_line (MlCdrWriter *w, GError **error)
+{
+  if (fwrite (w->line->str, 1, w->line->len, w->out) != w->line->len)
+    {
+      g_set_error (error, ML_ERROR, ML_ERROR_IO, "cannot write indicators: %s", g_strerror (errno));
+      return FALSE;
+    }
+  g_string_truncate (w->line, 0);
+  return TRUE;
+}
+
+static void
+csv_row (MlCdrWriter *w, const char *name, const GArray *values)
+{
+  g_autoptr(GString) field = g_string_new (NULL);
+
+  if (w->rows == 0)
+    {
+      g_string_append (w->line, "name");
+      for (guint i = 0; i < w->keys->len; i++)
+        g_string_append_printf (w->line, ",%s", (const char *) g_ptr_array_index (w->keys, i));
+      g_string_append_c (w->line, '\n');
+    }
+  append_csv_field (w->line, name);
+  for (guint i = 0; i < values->len; i++)
+    {
+      g_string_truncate (field, 0);
+      append_value (field, &g_array_index (values, MlCdrValue, i), FALSE);
+      g_string_append_c (w->line, ',');
+      append_csv_field (w->line, field->str);
+    }
+  g_string_append_c (w->line, '\n');
+}
+
+static void
+json_row (MlCdrWriter *w, const char *name, const GArray *values)
+{
+  g_string_append (w->line, w->rows == 0 ? "{\n    " : ",\n    ");
+  append_json_string (w->line, name);
+  g_string_append (w->line, ": {\n        \"name\": ");
+  append_json_string (w->line, name);
+  for (guint i = 0; i < values->len; i++)
+    {
+      g_string_append (w->line, ",\n        ");
+      append_json_string (w->line, g_ptr_array_index (w->keys, i));
+      g_string_append (w->line, ": ");
+      append_value (w->line, &g_array_index (values, MlCdrValue, i), TRUE);
+    }
+  g_string_append (w->line, "\n    }");
+}
+
+gboolean
+ml_cdr_writer_row (MlCdrWriter *w, const char *name, const GArray *values, GError **error)
+{
+  g_return_val_if_fail (w != NULL && name != NULL && values != NULL, FALSE);
+  g_return_val_if_fail (values->len == w->keys->len, FALSE);
+  if (w->format == ML_CDR_FORMAT_CSV)
+    csv_row (w, name, values);
+  else
+    json_row (w, name, values);
+  w->rows++;
+  return flush_line (w, error);
+}
+
+gboolean
+ml_cdr_writer_finish (MlCdrWriter *w, GError **error)
+{
+  g_return_val_if_fail (w != NULL, FALSE);
+  if (w->format == ML_CDR_FORMAT_JSON)
+    g_string_append (w->line, w->rows == 0 ? "{}\n" : "\n}\n");
+  else if (w->rows == 0)
+    {
+      g_string_append (w->line, "name");
+      for (guint i = 0; i < w->keys->len; i++)
+        g_string_append_printf (w->line, ",%s", (const char *) g_ptr_array_index (w->keys, i));
+      g_string_append_c (w->line, '\n');
+    }
+  if (!flush_line (w, error))
+    return FALSE;
+  if (fflush (w->out) != 0)
+    {
+      g_set_error (error, ML_ERROR, ML_ERROR_IO, "cannot write indicators: %s", g_strerror (errno));
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,301 @@
+/* colocation.c -- who else is behind the target's networks at the same time.
+ *
+ * A client IP that is not cellular (home broadband, a workplace's corporate
+ * address, a hotspot) is shared only by the people on those premises.  A
+ * lookup by another handle from one of the target's non-cellular IPs within
+ * NEAR_SECONDS of a lookup of the target's own from that IP places them
+ * together.  Such rows exist only when the evidence holds other handles'
+ * lookups from those IPs: an IP pivot order (ML_VIA_PIVOT) or a whole
+ * population's log; without them the result is empty.  Cellular IPs are
+ * left out: one carrier-grade NAT address is shared by hundreds of
+ * strangers (Richter et al., IMC 2016), and so are IPs without a GeoIP
+ * class.  Only the source of a row is behind its IP; the lookup handle may
+ * be anywhere.
+ *
+ * Kinds, in this order: household when seen on the home IP (broadband at
+ * the inferred home place) at night on at least MIN_NIGHTS distinct nights;
+ * co-worker when seen on the work IP on at least MIN_WEEKDAYS weekdays;
+ * other otherwise.  Confidence rises with the distinct co-occurrences n
+ * (nights, weekdays or days): 1 - exp(-n / CONF_SCALE), halved for
+ * "other" (docs/analyze/inference.md).  Repeated coincidences make a tie
+ * likely (Crandall et al., PNAS 107:22436, 2010).
+ *
+ * Workload: once per target and window count.  The target's rows are read
+ * once; the evidence rows within NEAR_SECONDS of the target's non-cellular
+ * lookups are found by binary search in ev->rows (sorted by time) and read
+ * once each, since the intervals are merged.
+ */
+#include <math.h>
+
+#include "analyze/infer.h"
+#include "common/geo.h"
+
+#define NEAR_SECONDS 3600       /* "at the same time": within an hour */
+#define MIN_NIGHTS 2            /* assumption: a single night can be a guest */
+#define MIN_WEEKDAYS 2          /* assumption: a single day can be a visitor */
+#define CLUSTER_KM 1.0          /* as location.c: one GeoIP record = one place */
+#define CONF_SCALE 2.0          /* assumption: 2 nights -> 0.63, 4 -> 0.86 */
+#define OTHER_FACTOR 0.5        /* assumption: an unexplained co-location is a weaker tie */
+
+typedef struct {
+  GArray *times;                /* MlTime: the target's lookups from this IP, time order */
+  gboolean home, work;
+} TargetIp;
+
+typedef struct {
+  MlCoLocated c;
+  guint32 nights, weekdays;     /* distinct nights on the home IP, weekdays on the work IP */
+  gint64 last_hour;
+  MlDay last_day, last_night, last_weekday;
+} Acc;
+
+#define FILTER_BITS 1024        /* a one-hash Bloom filter of the target's IPs */
+
+typedef struct {
+  const MlEvidence *ev;
+  gint64 target;
+  int n_windows;
+  guint64 filter[FILTER_BITS / 64]; /* rejects most other IPs without hashing */
+  GHashTable *ips;              /* gint64* ip -> TargetIp* */
+  GHashTable *index;            /* gint64* handle -> index into accs */
+  GArray *accs;                 /* Acc */
+} Scan;
+
+static gboolean
+in_hours (double h, double start, double end)
+{
+  return start <= end ? (h >= start && h < end) : (h >= start || h < end);
+}
+
+static inline guint
+filter_bit (gint64 ip)
+{
+  return (guint) (((guint64) ip * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> 54);
+}
+
+static inline gboolean
+filter_may_hold (const guint64 *filter, gint64 ip)
+{
+  guint b = filter_bit (ip);
+
+  return (filter[b / 64] >> (b % 64)) & 1;
+}
+
+static void
+target_ip_free (gpointer p)
+{
+  TargetIp *t = p;
+
+  g_array_unref (t->times);
+  g_free (t);
+}
+
+static gboolean
+near_place (const MlIpInfo *info, const MlPlaceGuess *g)
+{
+  return g->found && !isnan (info->lat)
+         && ml_geo_haversine_km (info->lat, info->lon, g->lat, g->lon) <= CLUSTER_KM;
+}
+
+/* The TargetIp of IP, created on first use; NULL for cellular or unknown. */
+static TargetIp *
+target_ip (Scan *s, const MlLocation *loc, gint64 ip)
+{
+  TargetIp *t = g_hash_table_lookup (s->ips, &ip);
+  const MlIpInfo *info;
+
+  if (t != NULL)
+    return t;
+  info = ml_evidence_ip (s->ev, ip);
+  if (info == NULL || info->cls == ML_IP_CELLULAR || info->cls == ML_IP_UNKNOWN)
+    return NULL;
+  t = g_new0 (TargetIp, 1);
+  t->times = g_array_new (FALSE, FALSE, sizeof (MlTime));
+  if (loc != NULL)
+    {
+      t->home = (loc->home.found && ip == loc->home_ip)
+                || (info->cls == ML_IP_BROADBAND && near_place (info, &loc->home));
+      t->work = (loc->work.found && ip == loc->work_ip) || near_place (info, &loc->work);
+    }
+  g_hash_table_insert (s->ips, g_memdup2 (&ip, sizeof ip), t);
+  s->filter[filter_bit (ip) / 64] |= G_GUINT64_CONSTANT (1) << (filter_bit (ip) % 64);
+  return t;
+}
+
+/* Collect the target's non-cellular lookups by IP, and the merged
+ * intervals within NEAR_SECONDS of them (MlWindow, time order). */
+static GArray *
+collect_target (Scan *s, const MlLocation *loc)
+{
+  GArray *spans = g_array_new (FALSE, FALSE, sizeof (MlWindow));
+  const GArray *rows = ml_evidence_rows_of (s->ev, s->target);
+
+  for (guint i = 0; rows != NULL && i < rows->len; i++)
+    {
+      const MlEvRow *r = &g_array_index (s->ev->rows, MlEvRow, g_array_index (rows, guint, i));
+      TargetIp *t;
+      if (r->source != s->target || !ml_ev_in_windows (r, s->n_windows)
+          || (t = target_ip (s, loc, r->ip)) == NULL)
+        continue;
+      g_array_append_val (t->times, r->ts);
+      MlWindow w = { r->ts - NEAR_SECONDS, r->ts + NEAR_SECONDS + 1 };
+      MlWindow *last = spans->len > 0 ? &g_array_index (spans, MlWindow, spans->len - 1) : NULL;
+      if (last != NULL && w.start <= last->end)
+        last->end = MAX (last->end, w.end);
+      else
+        g_array_append_val (spans, w);
+    }
+  return spans;
+}
+
+/* Whether a lookup of TIMES (sorted) lies within NEAR_SECONDS of T. */
+static gboolean
+near_in_time (const GArray *times, MlTime t)
+{
+  guint lo = 0, hi = times->len;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      if (g_array_index (times, MlTime, mid) < t - NEAR_SECONDS)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo < times->len && g_array_index (times, MlTime, lo) <= t + NEAR_SECONDS;
+}
+
+static Acc *
+acc_get (Scan *s, gint64 handle)
+{
+  gpointer pos;
+
+  if (g_hash_table_lookup_extended (s->index, &handle, NULL, &pos))
+    return &g_array_index (s->accs, Acc, GPOINTER_TO_UINT (pos));
+  Acc a = {
+    .c = { .handle = handle }, .last_hour = G_MININT64,
+    .last_day = G_MININT32, .last_night = G_MININT32, .last_weekday = G_MININT32,
+  };
+  g_array_append_val (s->accs, a);
+  g_hash_table_insert (s->index, g_memdup2 (&handle, sizeof handle), GUINT_TO_POINTER (s->accs->len - 1));
+  return &g_array_index (s->accs, Acc, s->accs->len - 1);
+}
+
+/* Count R, a co-located lookup from the target's IP T (rows come in time
+ * order, so "distinct" compares with the last one counted). */
+static void
+acc_add (Acc *a, const MlCase *c, const MlEvRow *r, const TargetIp *t)
+{
+  MlDay day = ml_day_of (r->ts);
+  gint64 hour = r->ts / 3600;
+
+  a->c.shared_hours += hour != a->last_hour;
+  a->c.shared_days += day != a->last_day;
+  a->last_hour = hour;
+  a->last_day = day;
+  if (t->home && in_hours (ml_second_of_day (r->ts) / 3600.0, c->night_start_h, c->night_end_h))
+    {
+      MlDay night = ml_day_of (r->ts - (MlTime) (c->night_end_h * 3600.0));
+      a->nights += night != a->last_night;
+      a->last_night = night;
+    }
+  if (t->work && !ml_is_weekend (day))
+    {
+      a->weekdays += day != a->last_weekday;
+      a->last_weekday = day;
+    }
+}
+
+/* First index of ev->rows at or after T. */
+static guint
+first_row_at (const MlEvidence *ev, MlTime t)
+{
+  guint lo = 0, hi = ev->rows->len;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      if (g_array_index (ev->rows, MlEvRow, mid).ts < t)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+static void
+scan_span (Scan *s, const MlWindow *w)
+{
+  for (guint i = first_row_at (s->ev, w->start); i < s->ev->rows->len; i++)
+    {
+      const MlEvRow *r = &g_array_index (s->ev->rows, MlEvRow, i);
+      if (r->ts >= w->end)
+        break;
+      if (!filter_may_hold (s->filter, r->ip) || r->source == s->target
+          || !ml_ev_in_windows (r, s->n_windows))
+        continue;
+      const TargetIp *t = g_hash_table_lookup (s->ips, &r->ip);
+      if (t != NULL && near_in_time (t->times, r->ts))
+        acc_add (acc_get (s, r->source), s->ev->c, r, t);
+    }
+}
+
+/* Kind and confidence of A from its distinct co-occurrences. */
+static void
+classify (Acc *a)
+{
+  guint32 n = a->c.shared_days;
+  double factor = OTHER_FACTOR;
+
+  a->c.kind = ML_COLOC_OTHER;
+  if (a->nights >= MIN_NIGHTS)
+    {
+      a->c.kind = ML_COLOC_HOUSEHOLD;
+      n = a->nights;
+      factor = 1.0;
+    }
+  else if (a->weekdays >= MIN_WEEKDAYS)
+    {
+      a->c.kind = ML_COLOC_COWORKER;
+      n = a->weekdays;
+      factor = 1.0;
+    }
+  a->c.confidence = factor * (1.0 - exp (-(double) n / CONF_SCALE));
+}
+
+static gint
+by_kind_confidence (gconstpointer pa, gconstpointer pb)
+{
+  const MlCoLocated *a = pa, *b = pb;
+
+  if (a->kind != b->kind)
+    return a->kind < b->kind ? -1 : 1;
+  if (a->confidence != b->confidence)
+    return a->confidence > b->confidence ? -1 : 1;
+  if (a->shared_hours != b->shared_hours)
+    return a->shared_hours > b->shared_hours ? -1 : 1;
+  return (a->handle > b->handle) - (a->handle < b->handle);
+}
+
+GArray *
+ml_infer_colocation (const MlEvidence *ev, gint64 target, int n_windows, const MlLocation *loc)
+{
+  g_return_val_if_fail (ev != NULL && ev->c != NULL, NULL);
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (MlCoLocated));
+  g_autoptr(GHashTable) ips = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, target_ip_free);
+  g_autoptr(GHashTable) index = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GArray) accs = g_array_new (FALSE, FALSE, sizeof (Acc));
+  Scan s = { .ev = ev, .target = target, .n_windows = n_windows, .ips = ips, .index = index, .accs = accs };
+  g_autoptr(GArray) spans = collect_target (&s, loc);
+
+  for (guint i = 0; i < spans->len; i++)
+    scan_span (&s, &g_array_index (spans, MlWindow, i));
+  for (guint i = 0; i < accs->len; i++)
+    {
+      Acc *a = &g_array_index (accs, Acc, i);
+      classify (a);
+      g_array_append_val (out, a->c);
+    }
+  g_array_sort (out, by_kind_confidence);
+  return out;
+}

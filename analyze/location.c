@@ -1,0 +1,374 @@
+/* location.c -- home, work, trips and a location timeline from client IPs.
+ *
+ * Only the target's own lookups (pen-register rows, source = target) say
+ * where the target was: the client IP of a lookup is the target's network
+ * at that instant.  Every IP is classified and placed through the public
+ * GeoIP database (ev->ipinfo, ml_evidence_ip()).  IPs are grouped into
+ * places by their GeoIP position (within CLUSTER_KM), not by address: a
+ * broadband block renumbers its holders every few weeks, but a block keeps
+ * its GeoIP record, so a household's successive addresses form one place.
+ * Cellular IPs form places of their own (the carrier's egress city, with a
+ * radius of ~200 km) and never count for home or work.
+ *
+ *  - Home: the broadband place with night-time lookups (the case's night
+ *    hours, UTC) on the most distinct nights, then the most such lookups;
+ *    confidence = its share of all night-time broadband lookups.
+ *  - Work: among the other non-cellular places, the one with the most
+ *    weekday lookups within the case's work hours, a business (corporate)
+ *    lookup counting BUSINESS_WEIGHT times; confidence = its share of
+ *    those lookups.
+ *  - Radius: the largest GeoIP accuracy radius of the supporting IPs.
+ *  - Trips: maximal runs of lookups placed more than the case's trip_km from
+ *    home (cellular ones only when their egress place is not the usual
+ *    one), split when the position jumps by more than trip_km.
+ * Home and work on night-time and weekday hours follow Isaacman et al.,
+ * "Identifying important places in people's lives from cellular network
+ * data" (Pervasive 2011); the anonymity of the home/work pair, Golle &
+ * Partridge (Pervasive 2009).
+ *
+ * Workload: once per target and window count; linear in the target's own
+ * rows, plus distinct IPs x places for the grouping (places are few).
+ */
+#include <math.h>
+#include <string.h>
+
+#include "analyze/infer.h"
+#include "common/geo.h"
+
+#define CLUSTER_KM 1.0          /* assumption: one GeoIP record = one place */
+#define CLUSTER_DEG (CLUSTER_KM / 111.0) /* the same as a latitude difference, a cheap pre-test */
+#define BUSINESS_WEIGHT 2.0     /* assumption: a corporate IP is twice the evidence of work */
+
+typedef struct {
+  double lat, lon;              /* the first member's GeoIP position */
+  gboolean cellular;
+  guint32 night_bb;             /* night-time broadband lookups */
+  guint32 nights;               /* distinct nights among them */
+  MlDay last_night;
+  guint32 work, work_business;  /* weekday work-hour lookups, of which from corporate IPs */
+  guint32 cell;                 /* cellular lookups */
+} Place;
+
+typedef struct {
+  gint64 ip;
+  int place;                    /* -1 without a GeoIP position */
+  MlIpClass cls;
+  double lat, lon, radius_km;
+  guint32 night_bb, work;       /* lookups supporting home, work */
+  double km_home;               /* distance from home, NAN until computed */
+} IpStat;
+
+typedef struct {
+  const MlEvidence *ev;
+  const MlCase *c;
+  GArray *ips;                  /* IpStat */
+  GHashTable *ip_index;         /* gint64* ip -> index into ips */
+  GArray *places;               /* Place */
+  GArray *point_ip;             /* guint per timeline point: index into ips */
+} Scan;
+
+static gboolean
+in_hours (double h, double start, double end)
+{
+  return start <= end ? (h >= start && h < end) : (h >= start || h < end);
+}
+
+static double
+hour_of (MlTime t)
+{
+  return ml_second_of_day (t) / 3600.0;
+}
+
+static int
+place_of (Scan *s, double lat, double lon, gboolean cellular)
+{
+  if (isnan (lat) || isnan (lon))
+    return -1;
+  for (guint i = 0; i < s->places->len; i++)
+    {
+      const Place *p = &g_array_index (s->places, Place, i);
+      if (p->cellular == cellular && fabs (p->lat - lat) <= CLUSTER_DEG
+          && ml_geo_haversine_km (p->lat, p->lon, lat, lon) <= CLUSTER_KM)
+        return (int) i;
+    }
+  Place p = { .lat = lat, .lon = lon, .cellular = cellular, .last_night = G_MININT32 };
+  g_array_append_val (s->places, p);
+  return (int) s->places->len - 1;
+}
+
+static IpStat *
+ip_stat (Scan *s, gint64 ip)
+{
+  gpointer pos;
+
+  if (g_hash_table_lookup_extended (s->ip_index, &ip, NULL, &pos))
+    return &g_array_index (s->ips, IpStat, GPOINTER_TO_UINT (pos));
+  const MlIpInfo *info = ml_evidence_ip (s->ev, ip);
+  IpStat st = { .ip = ip, .cls = ML_IP_UNKNOWN, .lat = NAN, .lon = NAN, .radius_km = NAN,
+                .km_home = NAN };
+  if (info != NULL)
+    st = (IpStat) { .ip = ip, .cls = info->cls, .lat = info->lat, .lon = info->lon,
+                    .radius_km = info->radius_km, .km_home = NAN };
+  st.place = place_of (s, st.lat, st.lon, st.cls == ML_IP_CELLULAR);
+  g_array_append_val (s->ips, st);
+  g_hash_table_insert (s->ip_index, g_memdup2 (&ip, sizeof ip), GUINT_TO_POINTER (s->ips->len - 1));
+  return &g_array_index (s->ips, IpStat, s->ips->len - 1);
+}
+
+/* Count R for home and work in its IP and place. */
+static void
+count_support (Scan *s, const MlEvRow *r, IpStat *st)
+{
+  const MlCase *c = s->c;
+  double h = hour_of (r->ts);
+
+  if (st->place < 0)
+    return;
+  Place *p = &g_array_index (s->places, Place, st->place);
+  if (st->cls == ML_IP_CELLULAR)
+    p->cell++;
+  if (st->cls == ML_IP_BROADBAND && in_hours (h, c->night_start_h, c->night_end_h))
+    {
+      MlDay night = ml_day_of (r->ts - (MlTime) (c->night_end_h * 3600.0));
+      st->night_bb++;
+      p->night_bb++;
+      p->nights += night != p->last_night;
+      p->last_night = night;
+    }
+  if (st->cls != ML_IP_CELLULAR && !ml_is_weekend (ml_day_of (r->ts))
+      && in_hours (h, c->work_start_h, c->work_end_h))
+    {
+      st->work++;
+      p->work++;
+      p->work_business += st->cls == ML_IP_BUSINESS;
+    }
+}
+
+static void
+scan_row (Scan *s, MlLocation *loc, const MlEvRow *r)
+{
+  IpStat *st = ip_stat (s, r->ip);
+  guint ip_index = (guint) (st - (IpStat *) s->ips->data);
+  MlTimelinePoint pt = {
+    .ts = r->ts, .lat = st->lat, .lon = st->lon, .radius_km = st->radius_km,
+    .cls = st->cls, .ip = r->ip,
+  };
+
+  g_array_append_val (loc->timeline, pt);
+  g_array_append_val (s->point_ip, ip_index);
+  loc->class_counts[st->cls]++;
+  count_support (s, r, st);
+}
+
+/* The home place: most distinct nights, then most night lookups; -1. */
+static int
+choose_home (const Scan *s)
+{
+  int best = -1;
+
+  for (guint i = 0; i < s->places->len; i++)
+    {
+      const Place *p = &g_array_index (s->places, Place, i);
+      const Place *b = best < 0 ? NULL : &g_array_index (s->places, Place, best);
+      if (p->night_bb > 0
+          && (b == NULL || p->nights > b->nights || (p->nights == b->nights && p->night_bb > b->night_bb)))
+        best = (int) i;
+    }
+  return best;
+}
+
+static double
+work_weight (const Place *p)
+{
+  return p->work + (BUSINESS_WEIGHT - 1.0) * p->work_business;
+}
+
+/* The work place: the heaviest non-home place by work_weight(); -1. */
+static int
+choose_work (const Scan *s, int home, guint32 *total)
+{
+  int best = -1;
+
+  *total = 0;
+  for (guint i = 0; i < s->places->len; i++)
+    {
+      const Place *p = &g_array_index (s->places, Place, i);
+      if ((int) i == home || p->work == 0)
+        continue;
+      *total += p->work;
+      if (best < 0 || work_weight (p) > work_weight (&g_array_index (s->places, Place, best)))
+        best = (int) i;
+    }
+  return best;
+}
+
+/* Fill G from the IPs of PLACE supporting it (night broadband lookups for
+ * home, work-hour lookups for work) out of TOTAL relevant lookups; the
+ * most frequent supporting IP goes to *IP. */
+static void
+fill_guess (const Scan *s, int place, gboolean home, guint32 total, MlPlaceGuess *g, gint64 *ip)
+{
+  double lat = 0, lon = 0;
+  guint32 best = 0, by_class[ML_N_IP_CLASSES] = { 0 };
+
+  memset (g, 0, sizeof *g);
+  for (guint i = 0; i < s->ips->len; i++)
+    {
+      const IpStat *st = &g_array_index (s->ips, IpStat, i);
+      guint32 n = home ? st->night_bb : st->work;
+      if (st->place != place || n == 0)
+        continue;
+      g->support += n;
+      lat += n * st->lat;
+      lon += n * st->lon;
+      if (!isnan (st->radius_km))
+        g->radius_km = MAX (g->radius_km, st->radius_km);
+      by_class[st->cls] += n;
+      if (n > best)
+        {
+          best = n;
+          *ip = st->ip;
+        }
+    }
+  g->found = g->support > 0;
+  g->lat = lat / g->support;
+  g->lon = lon / g->support;
+  g->confidence = (double) g->support / total;
+  for (int k = 0; k < ML_N_IP_CLASSES; k++)
+    if (by_class[k] > by_class[g->cls])
+      g->cls = (MlIpClass) k;
+}
+
+static void
+guess_home_work (const Scan *s, MlLocation *loc)
+{
+  guint32 night_total = 0, work_total;
+
+  for (guint i = 0; i < s->places->len; i++)
+    night_total += g_array_index (s->places, Place, i).night_bb;
+  int home = choose_home (s);
+  if (home >= 0)
+    fill_guess (s, home, TRUE, night_total, &loc->home, &loc->home_ip);
+  int work = choose_work (s, home, &work_total);
+  if (work >= 0)
+    fill_guess (s, work, FALSE, work_total, &loc->work, &loc->work_ip);
+}
+
+/* The cellular place seen most often: the carrier's usual egress; -1. */
+static int
+usual_egress (const Scan *s)
+{
+  int best = -1;
+
+  for (guint i = 0; i < s->places->len; i++)
+    if (g_array_index (s->places, Place, i).cell > 0
+        && (best < 0 || g_array_index (s->places, Place, i).cell > g_array_index (s->places, Place, best).cell))
+      best = (int) i;
+  return best;
+}
+
+typedef struct {
+  gboolean open;
+  double anchor_lat, anchor_lon; /* the first point away */
+  MlTrip trip;
+} TripState;
+
+static void
+trip_close (TripState *t, MlLocation *loc)
+{
+  if (t->open)
+    g_array_append_val (loc->trips, t->trip);
+  t->open = FALSE;
+}
+
+/* Add the away point PT (KM from home) to the current trip or start one. */
+static void
+trip_add (const Scan *s, TripState *t, MlLocation *loc, const MlTimelinePoint *pt, double km)
+{
+  if (t->open && ml_geo_haversine_km (t->anchor_lat, t->anchor_lon, pt->lat, pt->lon) > s->c->trip_km)
+    trip_close (t, loc);
+  if (!t->open)
+    {
+      memset (&t->trip, 0, sizeof t->trip);
+      t->open = TRUE;
+      t->anchor_lat = pt->lat;
+      t->anchor_lon = pt->lon;
+      t->trip.start = pt->ts;
+    }
+  t->trip.end = pt->ts;
+  if (km <= t->trip.km_from_home)
+    return;
+  const MlIpInfo *info = ml_evidence_ip (s->ev, pt->ip);
+  t->trip.lat = pt->lat;
+  t->trip.lon = pt->lon;
+  t->trip.km_from_home = km;
+  g_strlcpy (t->trip.city, info != NULL ? info->city : "", sizeof t->trip.city);
+}
+
+static void
+find_trips (const Scan *s, MlLocation *loc)
+{
+  TripState t = { .open = FALSE };
+  int usual = usual_egress (s);
+
+  if (!loc->home.found)
+    return;
+  for (guint i = 0; i < loc->timeline->len; i++)
+    {
+      const MlTimelinePoint *pt = &g_array_index (loc->timeline, MlTimelinePoint, i);
+      IpStat *st = &g_array_index (s->ips, IpStat, g_array_index (s->point_ip, guint, i));
+      if (st->place < 0)
+        continue;
+      if (isnan (st->km_home))
+        st->km_home = ml_geo_haversine_km (loc->home.lat, loc->home.lon, st->lat, st->lon);
+      double km = st->km_home;
+      if (km > s->c->trip_km && !(st->cls == ML_IP_CELLULAR && st->place == usual))
+        trip_add (s, &t, loc, pt, km);
+      else
+        trip_close (&t, loc);
+    }
+  trip_close (&t, loc);
+}
+
+static MlLocation *
+location_new (void)
+{
+  MlLocation *loc = g_new0 (MlLocation, 1);
+
+  loc->timeline = g_array_new (FALSE, FALSE, sizeof (MlTimelinePoint));
+  loc->trips = g_array_new (FALSE, FALSE, sizeof (MlTrip));
+  return loc;
+}
+
+MlLocation *
+ml_infer_location (const MlEvidence *ev, gint64 target, int n_windows)
+{
+  g_return_val_if_fail (ev != NULL && ev->c != NULL, NULL);
+  MlLocation *loc = location_new ();
+  const GArray *rows = ml_evidence_rows_of (ev, target);
+  g_autoptr(GHashTable) ip_index = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GArray) ips = g_array_new (FALSE, FALSE, sizeof (IpStat));
+  g_autoptr(GArray) places = g_array_new (FALSE, FALSE, sizeof (Place));
+  g_autoptr(GArray) point_ip = g_array_new (FALSE, FALSE, sizeof (guint));
+  Scan s = { ev, ev->c, ips, ip_index, places, point_ip };
+
+  for (guint i = 0; rows != NULL && i < rows->len; i++)
+    {
+      const MlEvRow *r = &g_array_index (ev->rows, MlEvRow, g_array_index (rows, guint, i));
+      if (r->source == target && ml_ev_in_windows (r, n_windows))
+        scan_row (&s, loc, r);
+    }
+  guess_home_work (&s, loc);
+  find_trips (&s, loc);
+  return loc;
+}
+
+void
+ml_location_free (MlLocation *loc)
+{
+  if (loc == NULL)
+    return;
+  g_array_unref (loc->timeline);
+  g_array_unref (loc->trips);
+  g_free (loc);
+}

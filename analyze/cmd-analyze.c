@@ -1,37 +1,720 @@
-/* cmd-analyze.c -- the `metaleak analyze` subcommand: options and driver.
+/* cmd-analyze.c -- `metaleak analyze`: the driver of the analysis.
  *
- * Parses the command line and runs the analysis stages.  The analyzer is
- * being built (issue 4); until then the command parses its options and
- * refuses to run, so that scripts fail loudly instead of reading nothing.
+ * RUN (a simulation, or a directory made by --import-log) and a case file
+ * go in; RUN/cases/NAME comes out, atomically.  Steps: resolve the case and
+ * its targets, serve the orders and extract the evidence (evidence.c), run
+ * every inference for every named target and every chain length
+ * 1 .. N (in parallel over targets: the inferences are pure), score them
+ * with the evaluator when RUN has a ground truth (evaluate.c, the only
+ * reader of truth.db), then write analysis.db, tables/ and findings.json and
+ * print the five numbers a policy reader needs.
+ *
+ * Workload: 1,000 targets x 12 windows must finish in seconds after the
+ * provider's indexes exist.
  */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "analyze/analyze.h"
+#include "analyze/casefile.h"
+#include "analyze/evaluate.h"
+#include "analyze/evidence.h"
+#include "analyze/findings.h"
+#include "analyze/importlog.h"
+#include "analyze/infer.h"
+#include "analyze/legalcase.h"
+#include "analyze/popmode.h"
+#include "analyze/pseudonym.h"
+#include "common/datadir.h"
 #include "common/errors.h"
+#include "common/outdir.h"
+#include "common/parallel.h"
+#include "common/progress.h"
+#include "common/schema.h"
+
+typedef struct {
+  char *case_name, *import_log, *geoip, *out;
+  char **sets;
+  gboolean population, strict, reveal, force, quiet;
+  gint64 threads;
+} AnalyzeArgs;
+
+static void
+analyze_args_clear (AnalyzeArgs *a)
+{
+  g_free (a->case_name);
+  g_free (a->import_log);
+  g_free (a->geoip);
+  g_free (a->out);
+  g_strfreev (a->sets);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AnalyzeArgs, analyze_args_clear)
+
+/* Everything one named target's inferences produce, per chain length. */
+typedef struct {
+  gint64 target;
+  GArray *contacts[64];       /* index n-1 */
+  GArray *reported[64];
+  MlLocation *location[64];
+  GArray *colocated[64];
+  GArray *sensitive[64];
+  MlRhythm rhythm;
+  MlWindowSet covered[64];
+} TargetOut;
+
+typedef struct {
+  const MlEvidence *ev;
+  GArray *targets;            /* gint64 named targets */
+  TargetOut *out;
+  int windows;
+} InferJob;
+
+/* ---- inference --------------------------------------------------------- */
+
+static GArray *
+orders_of (const MlEvidence *ev, gint64 target)
+{
+  for (guint i = 0; i < ev->targets->len; i++)
+    {
+      const MlTarget *t = &g_array_index (ev->targets, MlTarget, i);
+      if (t->handle == target)
+        return t->orders;
+    }
+  return NULL;
+}
+
+static void
+infer_target (guint idx, gpointer data)
+{
+  InferJob *job = data;
+  TargetOut *o = &job->out[idx];
+  GArray *orders = orders_of (job->ev, o->target);
+
+  for (int n = 1; n <= job->windows; n++)
+    {
+      o->contacts[n - 1] = ml_infer_contacts (job->ev, o->target, n);
+      o->reported[n - 1] = ml_contacts_reported (o->contacts[n - 1]);
+      o->location[n - 1] = ml_infer_location (job->ev, o->target, n);
+      o->colocated[n - 1] = ml_infer_colocation (job->ev, o->target, n, o->location[n - 1]);
+      o->sensitive[n - 1] = ml_infer_sensitive (job->ev, o->target, n);
+      ml_window_set_init (&o->covered[n - 1]);
+      if (orders != NULL)
+        ml_legal_coverage (orders, n, &o->covered[n - 1], NULL, NULL);
+    }
+  ml_infer_rhythm (job->ev, o->target, job->windows, &o->rhythm);
+}
+
+static void
+target_out_clear (TargetOut *o, int windows)
+{
+  for (int n = 0; n < windows; n++)
+    {
+      g_clear_pointer (&o->contacts[n], g_array_unref);
+      g_clear_pointer (&o->reported[n], g_array_unref);
+      g_clear_pointer (&o->location[n], ml_location_free);
+      g_clear_pointer (&o->colocated[n], g_array_unref);
+      g_clear_pointer (&o->sensitive[n], g_array_unref);
+      ml_window_set_clear (&o->covered[n]);
+    }
+}
+
+/* ---- writing ----------------------------------------------------------- */
+
+typedef struct {
+  MlDb *db;
+  MlRowCache *rc;
+  MlNamer *names;
+  const MlEvidence *ev;
+  MlEvaluator *eval;          /* NULL without truth */
+  GArray *metrics;            /* MlMetric */
+  int windows;
+} Writer;
+
+static const char *
+ip_class_name (MlIpClass c)
+{
+  static const char *const names[ML_N_IP_CLASSES] = { "unknown", "broadband", "business", "cellular", "wifi" };
+  return c < ML_N_IP_CLASSES ? names[c] : "unknown";
+}
+
+static const char *
+coloc_kind_name (MlColocKind k)
+{
+  return k == ML_COLOC_HOUSEHOLD ? "household" : k == ML_COLOC_COWORKER ? "coworker" : "other";
+}
+
+static gboolean
+write_contacts (Writer *w, const char *t, int n, GArray *contacts, GError **error)
+{
+  for (guint i = 0; i < contacts->len; i++)
+    {
+      const MlContact *c = &g_array_index (contacts, MlContact, i);
+      gboolean reported = !c->is_service && c->confidence >= 0.5;
+      if (!ml_row_insert (w->rc, "contacts", "sisiiiiddiii", error, t, (gint64) n,
+                          ml_namer_get (w->names, c->handle), (gint64) c->n_out, (gint64) c->n_in,
+                          (gint64) c->days, (gint64) c->bulk, c->score, c->confidence, (gint64) c->rank,
+                          (gint64) c->is_service, (gint64) reported))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+write_place (Writer *w, const char *t, int n, const char *kind, const MlPlaceGuess *g, GError **error)
+{
+  if (!g->found)
+    return TRUE;
+  return ml_row_insert (w->rc, "places", "sisddddi", error, t, (gint64) n, kind, g->lat, g->lon,
+                        g->radius_km, g->confidence, (gint64) g->support);
+}
+
+static gboolean
+write_location (Writer *w, const char *t, int n, const MlLocation *loc, GError **error)
+{
+  if (!write_place (w, t, n, "home", &loc->home, error) || !write_place (w, t, n, "work", &loc->work, error))
+    return FALSE;
+  for (guint i = 0; i < loc->trips->len; i++)
+    {
+      const MlTrip *trip = &g_array_index (loc->trips, MlTrip, i);
+      if (!ml_row_insert (w->rc, "trips", "siiiddds", error, t, (gint64) n, trip->start, trip->end,
+                          trip->lat, trip->lon, trip->km_from_home, trip->city))
+        return FALSE;
+    }
+  if (n != w->windows)
+    return TRUE;
+  for (guint i = 0; i < loc->timeline->len; i++)
+    {
+      const MlTimelinePoint *p = &g_array_index (loc->timeline, MlTimelinePoint, i);
+      if (!ml_row_insert (w->rc, "timeline", "siddds", error, t, p->ts, p->lat, p->lon,
+                          p->radius_km, ip_class_name (p->cls)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+write_colocation (Writer *w, const char *t, int n, GArray *co, GError **error)
+{
+  for (guint i = 0; i < co->len; i++)
+    {
+      const MlCoLocated *c = &g_array_index (co, MlCoLocated, i);
+      if (!ml_row_insert (w->rc, "colocation", "sissiid", error, t, (gint64) n,
+                          ml_namer_get (w->names, c->handle), coloc_kind_name (c->kind),
+                          (gint64) c->shared_hours, (gint64) c->shared_days, c->confidence))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+write_sensitive (Writer *w, const char *t, int n, GArray *hits, GError **error)
+{
+  for (guint i = 0; i < hits->len; i++)
+    {
+      const MlSensitiveHit *h = &g_array_index (hits, MlSensitiveHit, i);
+      if (!ml_row_insert (w->rc, "sensitive", "sisiii", error, t, (gint64) n, h->category,
+                          (gint64) h->lookups, (gint64) h->services, h->first))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+write_rhythm (Writer *w, const char *t, const MlRhythm *r, GError **error)
+{
+  for (int d = 0; d < 7; d++)
+    for (int h = 0; h < 24; h++)
+      if (!ml_row_insert (w->rc, "rhythm", "siii", error, t, (gint64) d + 1, (gint64) h, (gint64) r->counts[d][h]))
+        return FALSE;
+  return ml_row_insert (w->rc, "rhythm_sleep", "siid", error, t, (gint64) r->sleep_start_h,
+                        (gint64) r->sleep_end_h, r->sleep_confidence);
+}
+
+static void
+add_metric (GArray *metrics, int n, const char *scope, const char *metric, double value)
+{
+  MlMetric m = { .n_windows = n, .value = value };
+  g_strlcpy (m.scope, scope, sizeof m.scope);
+  g_strlcpy (m.metric, metric, sizeof m.metric);
+  g_array_append_val (metrics, m);
+}
+
+/* Legal coverage of T at N windows, in days: covered, gaps, retention loss. */
+static void
+coverage_metrics (Writer *w, const char *t, gint64 target, int n)
+{
+  GArray *orders = orders_of (w->ev, target);
+  g_auto(MlWindowSet) covered = { NULL };
+  g_auto(MlWindowSet) gaps = { NULL };
+  MlTime lost = 0;
+
+  if (orders == NULL)
+    return;
+  ml_window_set_init (&covered);
+  ml_window_set_init (&gaps);
+  ml_legal_coverage (orders, n, &covered, &gaps, &lost);
+  add_metric (w->metrics, n, t, "covered_days", (double) ml_window_set_total (&covered) / ML_SECONDS_PER_DAY);
+  add_metric (w->metrics, n, t, "gap_days", (double) ml_window_set_total (&gaps) / ML_SECONDS_PER_DAY);
+  add_metric (w->metrics, n, t, "retention_lost_days", (double) lost / ML_SECONDS_PER_DAY);
+}
+
+static gboolean
+evaluate (Writer *w, const char *t, TargetOut *o, int n, GError **error)
+{
+  MlTargetResult r = {
+    .target = o->target, .target_text = t, .n_windows = n,
+    .contacts = o->contacts[n - 1], .reported = o->reported[n - 1],
+    .location = o->location[n - 1], .colocated = o->colocated[n - 1],
+    .sensitive = o->sensitive[n - 1], .hops = NULL, .covered = &o->covered[n - 1], .ev = w->ev,
+  };
+
+  if (w->eval == NULL)
+    return TRUE;
+  if (!ml_evaluate_target (w->eval, &r, w->metrics, error))
+    return FALSE;
+  return n != w->windows || ml_evaluate_write_details (w->eval, w->db, &r, error);
+}
+
+static gboolean
+write_target (Writer *w, TargetOut *o, GError **error)
+{
+  const char *t = ml_namer_get (w->names, o->target);
+
+  for (int n = 1; n <= w->windows; n++)
+    {
+      if (!write_contacts (w, t, n, o->contacts[n - 1], error)
+          || !write_location (w, t, n, o->location[n - 1], error)
+          || !write_colocation (w, t, n, o->colocated[n - 1], error)
+          || !write_sensitive (w, t, n, o->sensitive[n - 1], error)
+          || !evaluate (w, t, o, n, error))
+        return FALSE;
+      coverage_metrics (w, t, o->target, n);
+    }
+  return write_rhythm (w, t, &o->rhythm, error);
+}
+
+static gboolean
+write_hops (Writer *w, GArray *named, GError **error)
+{
+  for (int n = 1; n <= w->windows; n++)
+    {
+      g_autoptr(GArray) hops = ml_infer_hops (w->ev, n);
+      for (guint i = 0; i < hops->len; i++)
+        {
+          const MlHopReach *h = &g_array_index (hops, MlHopReach, i);
+          if (!ml_row_insert (w->rc, "hops", "iiiisi", error, (gint64) n, (gint64) h->hop, (gint64) h->reached,
+                              (gint64) h->added, h->top_hub ? ml_namer_get (w->names, h->top_hub) : NULL,
+                              (gint64) h->top_hub_is_service))
+            return FALSE;
+        }
+      if (w->eval != NULL && !ml_evaluate_hops (w->eval, named, n, hops, w->metrics, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static const char *
+via_name (guint8 via, char buf[32])
+{
+  buf[0] = '\0';
+  if (via & ML_VIA_PEN)
+    g_strlcat (buf, "pen", 32);
+  if (via & ML_VIA_TRAP)
+    g_strlcat (buf, buf[0] ? "+trap" : "trap", 32);
+  if (via & ML_VIA_PIVOT)
+    g_strlcat (buf, buf[0] ? "+pivot" : "pivot", 32);
+  return buf;
+}
+
+static gboolean
+write_evidence (Writer *w, GError **error)
+{
+  for (guint i = 0; i < w->ev->rows->len; i++)
+    {
+      const MlEvRow *r = &g_array_index (w->ev->rows, MlEvRow, i);
+      const MlIpInfo *ip = ml_evidence_ip (w->ev, r->ip);
+      char via[32];
+      if (!ml_row_insert (w->rc, "evidence", "isssiiis", error, r->ts, ml_namer_get (w->names, r->source),
+                          ml_namer_get (w->names, r->lookup), ip ? ip->text : "?", (gint64) r->devices,
+                          (gint64) r->window, (gint64) r->hop, via_name (r->via, via)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Lookups per day in each named target's evidence, with the window. */
+static gboolean
+write_daily (Writer *w, gint64 target, GError **error)
+{
+  const GArray *idx = ml_evidence_rows_of (w->ev, target);
+  const char *t = ml_namer_get (w->names, target);
+  MlDay day = 0;
+  gint64 count = 0, window = 0;
+
+  for (guint i = 0; idx != NULL && i <= idx->len; i++)
+    {
+      const MlEvRow *r = i < idx->len ? &g_array_index (w->ev->rows, MlEvRow, g_array_index (idx, guint, i)) : NULL;
+      if (count > 0 && (r == NULL || ml_day_of (r->ts) != day))
+        {
+          g_autofree char *d = ml_day_format (day);
+          if (!ml_row_insert (w->rc, "daily", "ssii", error, t, d, count, window))
+            return FALSE;
+          count = 0;
+        }
+      if (r == NULL)
+        break;
+      day = ml_day_of (r->ts);
+      window = r->window;
+      count++;
+    }
+  return TRUE;
+}
+
+static gboolean
+write_orders (Writer *w, GError **error)
+{
+  for (guint i = 0; i < w->ev->targets->len; i++)
+    {
+      const MlTarget *t = &g_array_index (w->ev->targets, MlTarget, i);
+      const char *name = ml_namer_get (w->names, t->handle);
+      g_auto(MlWindowSet) covered = { NULL };
+      g_auto(MlWindowSet) gaps = { NULL };
+
+      if (!ml_row_insert (w->rc, "targets", "si", error, name, (gint64) t->hop))
+        return FALSE;
+      for (guint k = 0; k < t->orders->len; k++)
+        {
+          const MlOrder *o = &g_array_index (t->orders, MlOrder, k);
+          if (!ml_row_insert (w->rc, "orders", "siiiiiiii", error, name, (gint64) t->hop, (gint64) o->position,
+                              o->served, o->expires, o->nominal.start, o->nominal.end,
+                              o->returned.start, o->returned.end))
+            return FALSE;
+        }
+      if (t->hop != 1)
+        continue;
+      ml_window_set_init (&covered);
+      ml_window_set_init (&gaps);
+      ml_legal_coverage (t->orders, w->windows, &covered, &gaps, NULL);
+      for (guint k = 0; k < covered.w->len; k++)
+        if (!ml_row_insert (w->rc, "coverage", "ssii", error, name, "covered",
+                            g_array_index (covered.w, MlWindow, k).start, g_array_index (covered.w, MlWindow, k).end))
+          return FALSE;
+      for (guint k = 0; k < gaps.w->len; k++)
+        if (!ml_row_insert (w->rc, "coverage", "ssii", error, name, "gap",
+                            g_array_index (gaps.w, MlWindow, k).start, g_array_index (gaps.w, MlWindow, k).end))
+          return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+write_metrics (Writer *w, GError **error)
+{
+  ml_metrics_aggregate (w->metrics);
+  for (guint i = 0; i < w->metrics->len; i++)
+    {
+      const MlMetric *m = &g_array_index (w->metrics, MlMetric, i);
+      if (!ml_row_insert (w->rc, "metrics", "issd", error, (gint64) m->n_windows, m->scope, m->metric, m->value))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- parameters -------------------------------------------------------- */
+
+static gboolean
+put_param (Writer *w, const char *key, const char *value, GError **error)
+{
+  return ml_row_insert (w->rc, "params", "ss", error, key, value);
+}
+
+/* The simulation's identity from RUN/manifest.json (our own flat format),
+ * for findings.json; imported runs have none. */
+static gboolean
+put_manifest_params (Writer *w, const char *manifest, GError **error)
+{
+  static const char *const keys[] = { "seed", "people", "days", "start", "scenario_file" };
+  g_autofree char *text = NULL;
+
+  if (!g_file_get_contents (manifest, &text, NULL, NULL))
+    return TRUE;
+  for (gsize i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      g_autofree char *pattern = g_strdup_printf ("\"%s\": *\"?([^\",\n]*)", keys[i]);
+      g_autoptr(GMatchInfo) m = NULL;
+      g_autoptr(GRegex) re = g_regex_new (pattern, 0, 0, NULL);
+      g_autofree char *v = NULL;
+      g_autofree char *base = NULL;
+
+      if (!g_regex_match (re, text, 0, &m))
+        continue;
+      v = g_match_info_fetch (m, 1);
+      if (g_str_equal (keys[i], "scenario_file"))
+        {
+          base = g_path_get_basename (v);
+          if (g_str_has_suffix (base, ".ini"))
+            base[strlen (base) - 4] = '\0';
+          if (!put_param (w, "scenario", base, error))
+            return FALSE;
+        }
+      else if (!put_param (w, keys[i], v, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+write_params (Writer *w, const MlCase *c, const char *run_dir, gboolean imported, gboolean population,
+              guint n_targets, GError **error)
+{
+  g_autofree char *case_text = ml_case_to_data (c);
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+  g_auto(GStrv) groups = NULL;
+  g_autofree char *windows = g_strdup_printf ("%d", w->windows);
+  g_autofree char *targets = g_strdup_printf ("%u", n_targets);
+  g_autofree char *rows = g_strdup_printf ("%u", w->ev->rows->len);
+  g_autofree char *manifest = g_build_filename (run_dir, "manifest.json", NULL);
+
+  if (!put_param (w, "run_dir", run_dir, error) || !put_param (w, "windows", windows, error)
+      || !put_param (w, "targets", targets, error) || !put_param (w, "evidence_rows", rows, error)
+      || !put_param (w, "imported", imported ? "1" : "0", error)
+      || !put_param (w, "population", population ? "1" : "0", error)
+      || !g_key_file_load_from_data (kf, case_text, (gsize) -1, G_KEY_FILE_NONE, error))
+    return FALSE;
+  groups = g_key_file_get_groups (kf, NULL);
+  for (int g = 0; groups[g] != NULL; g++)
+    {
+      g_auto(GStrv) keys = g_key_file_get_keys (kf, groups[g], NULL, NULL);
+      for (int k = 0; keys != NULL && keys[k] != NULL; k++)
+        {
+          g_autofree char *v = g_key_file_get_value (kf, groups[g], keys[k], NULL);
+          /* the case's seed draws random targets: keep it apart from the run's */
+          const char *name = g_str_equal (keys[k], "seed") ? "case_seed" : keys[k];
+          if (!g_str_equal (keys[k], "targets") && !put_param (w, name, v, error))
+            return FALSE;
+        }
+    }
+  return put_manifest_params (w, manifest, error);
+}
+
+/* ---- the run ----------------------------------------------------------- */
+
+typedef struct {
+  const char *run_dir;
+  const char *geoip;          /* MaxMind DB used */
+  gboolean imported;          /* a real log: pseudonymise unless reveal */
+  gboolean reveal, population, quiet;
+  guint threads;
+  MlCase *c;
+  MlDb *provider;
+} Run;
+
+static MlEvaluator *
+open_evaluator (const Run *r, GArray *named, GError **error)
+{
+  g_autofree char *truth = g_build_filename (r->run_dir, "truth.db", NULL);
+
+  if (r->imported || !g_file_test (truth, G_FILE_TEST_EXISTS))
+    return NULL;
+  return ml_evaluator_open (r->run_dir, named, error);
+}
+
+static gboolean
+infer_all (const Run *r, Writer *w, GArray *named, GError **error)
+{
+  g_autofree TargetOut *out = g_new0 (TargetOut, MAX (named->len, 1));
+  InferJob job = { w->ev, named, out, w->windows };
+  gboolean ok = TRUE;
+
+  for (guint i = 0; i < named->len; i++)
+    out[i].target = g_array_index (named, gint64, i);
+  ml_parallel_for (named->len, r->threads, infer_target, &job);
+  for (guint i = 0; ok && i < named->len; i++)
+    ok = write_target (w, &out[i], error) && write_daily (w, out[i].target, error);
+  for (guint i = 0; i < named->len; i++)
+    target_out_clear (&out[i], w->windows);
+  return ok;
+}
+
+static gboolean
+run_population (const Run *r, MlEvaluator *eval, MlDb *db, GError **error)
+{
+  MlPopResult res;
+
+  return ml_popmode_run (r->c, r->provider, r->geoip, eval, db, &res, error);
+}
+
+static gboolean
+write_outputs (MlDb *db, const char *dir, char ***summary, GError **error)
+{
+  g_autofree char *tables = g_build_filename (dir, "tables", NULL);
+  g_autofree char *json = g_build_filename (dir, "findings.json", NULL);
+
+  return ml_findings_export_csv (db, tables, error)
+         && ml_findings_write_json (db, json, summary, error);
+}
+
+static gboolean
+analyse (const Run *r, MlDb *db, char ***summary, const char *dir, GError **error)
+{
+  g_autoptr(GArray) named = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree char *directory = g_build_filename (r->run_dir, "directory.csv", NULL);
+  g_autofree char *keyfile = g_build_filename (r->run_dir, "pseudonym.key", NULL);
+  MlEvidenceSources src = { r->geoip, g_file_test (directory, G_FILE_TEST_EXISTS) ? directory : NULL };
+  g_autoptr(MlEvidence) ev = NULL;
+  g_autoptr(MlEvaluator) eval = NULL;
+  g_autoptr(MlNamer) names = NULL;
+  g_autoptr(MlRowCache) rc = ml_row_cache_new (db);
+  g_autoptr(GArray) metrics = g_array_new (FALSE, FALSE, sizeof (MlMetric));
+  guint8 key[32];
+  Writer w = { 0 };
+
+  if (!ml_case_resolve_targets (r->c, r->run_dir, r->provider, named, error)
+      || (ev = ml_evidence_extract (r->c, r->provider, named, &src, error)) == NULL)
+    return FALSE;
+  if (r->imported && !r->reveal && !ml_pseudonym_key_ensure (keyfile, key, error))
+    return FALSE;
+  if ((names = ml_namer_new (r->provider, r->imported && !r->reveal ? key : NULL, error)) == NULL)
+    return FALSE;
+  eval = open_evaluator (r, named, error);
+  if (eval == NULL && error != NULL && *error != NULL)
+    return FALSE;
+  w = (Writer) { db, rc, names, ev, eval, metrics, ev->n_windows };
+  if (!ml_db_begin (db, error)
+      || !write_params (&w, r->c, r->run_dir, r->imported, r->population, named->len, error)
+      || !write_orders (&w, error) || !write_evidence (&w, error)
+      || !infer_all (r, &w, named, error) || !write_hops (&w, named, error))
+    return FALSE;
+  if (r->population && !run_population (r, eval, db, error))
+    return FALSE;
+  if (!write_metrics (&w, error) || !ml_db_commit (db, error))
+    return FALSE;
+  return write_outputs (db, dir, summary, error);
+}
+
+/* ---- the command ------------------------------------------------------- */
+
+static gboolean
+parse_args (AnalyzeArgs *a, int *argc, char ***argv, GError **error)
+{
+  GOptionEntry entries[] = {
+    { "case", 'c', 0, G_OPTION_ARG_STRING, &a->case_name, "case file or shipped case name (default: default)", "CASE" },
+    { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &a->sets, "override a case key (repeatable)", "GROUP.KEY=VALUE" },
+    { "population", 0, 0, G_OPTION_ARG_NONE, &a->population, "also analyse the whole log (bulk collection)", NULL },
+    { "import-log", 0, 0, G_OPTION_ARG_FILENAME, &a->import_log, "build RUN/provider.db from a real log in CSV", "FILE" },
+    { "geoip", 0, 0, G_OPTION_ARG_FILENAME, &a->geoip, "MaxMind DB file to geolocate IPs with (default RUN/geo.mmdb)", "FILE" },
+    { "strict", 0, 0, G_OPTION_ARG_NONE, &a->strict, "make any malformed imported row fatal", NULL },
+    { "reveal", 0, 0, G_OPTION_ARG_NONE, &a->reveal, "show real handles of imported logs instead of pseudonyms", NULL },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &a->out, "output directory (default RUN/cases/NAME)", "DIR" },
+    { "force", 'f', 0, G_OPTION_ARG_NONE, &a->force, "replace an existing output directory", NULL },
+    { "threads", 0, 0, G_OPTION_ARG_INT64, &a->threads, "worker threads (0: one per core)", "N" },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &a->quiet, "no progress output", NULL },
+    G_OPTION_ENTRY_NULL
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("RUN - what the lookup log reveals under a legal case");
+
+  a->threads = 0;
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_set_description (ctx, "Shipped cases: default, journalist, late-renewal, bulk.\n"
+                                         "See metaleak-analyze(1) and docs/analyze/.");
+  if (!g_option_context_parse (ctx, argc, argv, error))
+    return FALSE;
+  if (*argc != 2)
+    {
+      g_set_error (error, ML_ERROR, ML_ERROR_USAGE, *argc < 2 ? "analyze needs a RUN directory"
+                                                             : "unexpected argument '%s'", (*argv)[*argc - 1]);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static MlCase *
+load_case (const AnalyzeArgs *a, GError **error)
+{
+  g_autofree char *path = ml_datadir_resolve ("cases", a->case_name ? a->case_name : "default", error);
+
+  if (path == NULL)
+    return NULL;
+  return ml_case_load (path, (const char *const *) a->sets, error);
+}
+
+static MlDb *
+open_provider (const char *run_dir, GError **error)
+{
+  g_autofree char *path = g_build_filename (run_dir, "provider.db", NULL);
+  g_autoptr(MlDb) db = NULL;
+
+  if (!g_file_test (run_dir, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, ML_ERROR, ML_ERROR_INPUT, "%s: no such run directory", run_dir);
+      return NULL;
+    }
+  if ((db = ml_db_open (path, ML_DB_READONLY, error)) == NULL
+      || !ml_db_check_schema (db, ML_SCHEMA_PROVIDER, ML_SCHEMA_PROVIDER_VERSION, error))
+    return NULL;
+  return g_steal_pointer (&db);
+}
+
+static void
+print_summary (char **summary, const char *dir)
+{
+  printf ("metaleak analyze: results in %s\n", dir);
+  for (int i = 0; summary != NULL && summary[i] != NULL; i++)
+    printf ("  - %s\n", summary[i]);
+}
+
+/* Analyse into the temporary output directory, then publish it. */
+static gboolean
+analyse_into (Run *r, const char *final, gboolean force, char ***summary, GError **error)
+{
+  g_autoptr(MlOutDir) out = ml_outdir_begin (final, force, error);
+  g_autofree char *dbpath = NULL;
+  g_autoptr(MlDb) db = NULL;
+
+  if (out == NULL)
+    return FALSE;
+  dbpath = ml_outdir_file (out, "analysis.db");
+  if ((db = ml_db_create (dbpath, FALSE, error)) == NULL || !ml_findings_create (db, error)
+      || !analyse (r, db, summary, ml_outdir_path (out), error) || !ml_db_finish (db, error))
+    return FALSE;
+  return ml_check_interrupted (error) && ml_outdir_commit (out, error);
+}
 
 gboolean
 ml_analyze_main (int argc, char **argv, GError **error)
 {
-  g_autoptr(GOptionContext) ctx = NULL;
-  g_autofree char *case_name = NULL;
-  g_autofree char *import_log = NULL;
-  g_autofree char *geoip = NULL;
-  gboolean population = FALSE, strict = FALSE, reveal = FALSE, force = FALSE, quiet = FALSE;
-  GOptionEntry entries[] = {
-    { "case", 'c', 0, G_OPTION_ARG_STRING, &case_name, "case file or shipped case name", "CASE" },
-    { "population", 0, 0, G_OPTION_ARG_NONE, &population, "analyse the whole log (bulk collection)", NULL },
-    { "import-log", 0, 0, G_OPTION_ARG_FILENAME, &import_log, "build a provider.db from a real log in CSV", "FILE" },
-    { "geoip", 0, 0, G_OPTION_ARG_FILENAME, &geoip, "MaxMind DB file to geolocate IPs with", "FILE" },
-    { "strict", 0, 0, G_OPTION_ARG_NONE, &strict, "make any malformed imported row fatal", NULL },
-    { "reveal", 0, 0, G_OPTION_ARG_NONE, &reveal, "show real handles instead of pseudonyms", NULL },
-    { "force", 'f', 0, G_OPTION_ARG_NONE, &force, "replace an existing output directory", NULL },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "no progress output", NULL },
-    G_OPTION_ENTRY_NULL
-  };
+  g_auto(AnalyzeArgs) a = { 0 };
+  g_autoptr(MlCase) c = NULL;
+  g_autoptr(MlDb) provider = NULL;
+  g_autofree char *geo = NULL;
+  g_autofree char *final = NULL;
+  g_autofree char *manifest = NULL;
+  g_auto(GStrv) summary = NULL;
+  Run r = { 0 };
 
-  ctx = g_option_context_new ("RUN - infer what the lookup log reveals");
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!g_option_context_parse (ctx, &argc, &argv, error))
+  if (!parse_args (&a, &argc, &argv, error))
     return FALSE;
-  g_set_error (error, ML_ERROR, ML_ERROR_FAILED, "analyze is not built yet (issue 4)");
-  return FALSE;
+  r.run_dir = argv[1];
+  ml_progress_set_quiet (a.quiet);
+  if (a.import_log != NULL && !ml_importlog_run (a.import_log, r.run_dir, a.strict, error))
+    return FALSE;
+  if ((c = load_case (&a, error)) == NULL || (provider = open_provider (r.run_dir, error)) == NULL)
+    return FALSE;
+  manifest = g_build_filename (r.run_dir, "manifest.json", NULL);
+  geo = a.geoip ? g_strdup (a.geoip) : g_build_filename (r.run_dir, "geo.mmdb", NULL);
+  r.geoip = g_file_test (geo, G_FILE_TEST_EXISTS) ? geo : NULL;
+  r.imported = a.import_log != NULL || !g_file_test (manifest, G_FILE_TEST_EXISTS);
+  r.reveal = a.reveal;
+  r.population = a.population;
+  r.quiet = a.quiet;
+  r.threads = a.threads > 0 ? (guint) a.threads : ml_parallel_default_threads ();
+  r.c = c;
+  r.provider = provider;
+  final = a.out ? g_strdup (a.out) : g_build_filename (r.run_dir, "cases", c->name, NULL);
+  if (!analyse_into (&r, final, a.force, &summary, error))
+    return FALSE;
+  if (!a.quiet)
+    print_summary (summary, final);
+  return TRUE;
 }

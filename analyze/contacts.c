@@ -15,10 +15,12 @@
  *   score = ln(1 + n) + ln(1 + d) + W_RECENCY exp(-age / RECENCY_DAYS)
  *         + W_OFF_HOURS off + W_RECIPROCITY mutual
  * with n and d the lookups and days (bulk ones weighted BULK_WEIGHT), age
- * the days from the last lookup to the end of the windows, off the share
- * of non-bulk lookups in the evening or at night and mutual 1 when both
- * directions have non-bulk lookups; confidence = 1 / (1 + exp(-CONF_SLOPE
- * (score - CONF_MIDPOINT))).
+ * the days from the last lookup to the end of the windows, off = k / (k +
+ * OFF_HOURS_HALF) for k non-bulk lookups in the evening or at night, and
+ * mutual 1 when both directions have non-bulk lookups; confidence = 1 /
+ * (1 + exp(-CONF_SLOPE (score' - CONF_MIDPOINT))) where score' replaces the
+ * recency term by its maximum W_RECENCY, so confidence never falls when
+ * more windows are chained.
  *
  * Workload: called for 1,000 targets x 12 window counts per case.  Linear
  * in the target's rows; a trap row costs a binary search in its source's
@@ -36,6 +38,7 @@
 #define RECENCY_DAYS 30.0       /* e-folding time of recency: one order window */
 #define W_RECENCY 0.5
 #define W_OFF_HOURS 0.5         /* Eagle, Pentland & Lazer, PNAS 2009: off-hours contact marks friends */
+#define OFF_HOURS_HALF 2.0      /* off-hours lookups giving half the off-hours weight (saturating, monotone) */
 #define W_RECIPROCITY 1.0       /* Onnela et al., PNAS 2007: reciprocated ties as social ties */
 #define CONF_MIDPOINT 2.5       /* score of confidence 0.5: two days of lookups, one way */
 #define CONF_SLOPE 2.0
@@ -259,14 +262,16 @@ acc_add (Acc *a, MlTime t, gboolean out, gboolean bulk)
 static void
 acc_score (const MlEvidence *ev, Acc *a, MlTime end)
 {
-  guint32 nonbulk = a->nonbulk_out + a->nonbulk_in;
   double age = MAX (0.0, (double) (end - a->c.last) / ML_SECONDS_PER_DAY);
-  double off = nonbulk > 0 ? (double) a->off_hours / nonbulk : 0.0;
+  double off = (double) a->off_hours / (a->off_hours + OFF_HOURS_HALF);
   gboolean mutual = a->nonbulk_out > 0 && a->nonbulk_in > 0;
+  double evidence = log1p (a->n_eff) + log1p (a->d_eff) + W_OFF_HOURS * off + W_RECIPROCITY * mutual;
 
-  a->c.score = log1p (a->n_eff) + log1p (a->d_eff) + W_RECENCY * exp (-age / RECENCY_DAYS)
-               + W_OFF_HOURS * off + W_RECIPROCITY * mutual;
-  a->c.confidence = 1.0 / (1.0 + exp (-CONF_SLOPE * (a->c.score - CONF_MIDPOINT)));
+  /* Recency ranks contacts but does not make an old contact less real:
+   * confidence uses only terms that can only grow as windows are added, so
+   * the reported set never shrinks when an order is renewed. */
+  a->c.score = evidence + W_RECENCY * exp (-age / RECENCY_DAYS);
+  a->c.confidence = 1.0 / (1.0 + exp (-CONF_SLOPE * (evidence + W_RECENCY - CONF_MIDPOINT)));
   a->c.is_service = ml_evidence_directory (ev, a->c.handle) != NULL;
 }
 

@@ -286,6 +286,29 @@ test_literature_with_a_bad_number_fails_naming_the_line (void)
 }
 
 static void
+test_shipped_literature_has_a_tolerance_for_every_checked_metric (void)
+{
+  static const char *const checked[] = {
+    "clustering_global", "degree_powerlaw_rejected", "weight_reciprocity", "burstiness",
+    "epr_growth_mu", "rg_median_km", "share_health", "share_financial", "share_pharmacy",
+    "share_legal", "share_religious", "share_firearms", "share_political", "share_adult",
+    "share_marijuana",
+  };
+  g_autofree char *path = g_build_filename (ML_SRCDATADIR, "literature.csv", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) lit = ml_calibration_literature_load (path, &error);
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL (lit);
+  for (gsize i = 0; i < G_N_ELEMENTS (checked); i++)
+    {
+      const MlCalTarget *t = g_hash_table_lookup (lit, checked[i]);
+      CU_ASSERT_PTR_NOT_NULL_FATAL (t);
+      CU_ASSERT_TRUE (t->low <= t->value && t->value <= t->high);
+      CU_ASSERT_PTR_NOT_NULL (t->source);
+    }
+}
+
+static void
 test_value_outside_the_tolerance_is_not_within (void)
 {
   MlCalTarget t = { 0.55, 0.4, 0.7, (char *) "Goh & Barabasi 2008" };
@@ -535,6 +558,8 @@ static CU_TestInfo json_tests[] = {
     test_literature_rows_give_targets_tolerances_and_sources },
   { "literature with a bad number fails naming the line",
     test_literature_with_a_bad_number_fails_naming_the_line },
+  { "the shipped literature has a tolerance for every checked metric",
+    test_shipped_literature_has_a_tolerance_for_every_checked_metric },
   { "a value outside the tolerance is not within", test_value_outside_the_tolerance_is_not_within },
   { "a metric without target or value writes nulls", test_metric_without_target_or_value_writes_nulls },
   CU_TEST_INFO_NULL,

@@ -218,7 +218,7 @@ test_bulk_burst_is_detected_and_ranks_below_a_weekly_contact (void)
   double rec = 0.5 * exp (-(double) (at (30, 0) - at (10, 19)) / ML_SECONDS_PER_DAY / 30.0);
   CU_ASSERT_EQUAL (m->bulk, 1);
   CU_ASSERT_EQUAL (m->days, 1);
-  ML_ASSERT_CLOSE (m->score, log (2.1) + log (2.0) + rec + 0.5, 1e-9);
+  ML_ASSERT_CLOSE (m->score, log (2.1) + log (2.0) + rec + 0.5 * 1.0 / 3.0, 1e-9);   /* off = 1 / (1 + 2) */
   fx_free (f);
 }
 
@@ -290,7 +290,7 @@ test_evening_and_recent_contacts_score_higher (void)
   double rec_day = 0.5 * exp (-(double) (at (30, 0) - at (12, 14)) / ML_SECONDS_PER_DAY / 30.0);
   double rec_eve = 0.5 * exp (-(double) (at (30, 0) - at (12, 21)) / ML_SECONDS_PER_DAY / 30.0);
   ML_ASSERT_CLOSE (day->score, 2 * log (4.0) + rec_day, 1e-9);
-  ML_ASSERT_CLOSE (eve->score, 2 * log (4.0) + rec_eve + 0.5, 1e-9);
+  ML_ASSERT_CLOSE (eve->score, 2 * log (4.0) + rec_eve + 0.5 * 3.0 / 5.0, 1e-9);   /* off = 3 / (3 + 2) */
   fx_free (f);
 }
 

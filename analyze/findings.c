@@ -1,0 +1,513 @@
+/* findings.c -- what `metaleak analyze` writes: analysis.db, tables/NAME.csv
+ * and findings.json.
+ *
+ * The schema below is the contract of docs/analyze/outputs.md.  Rows are
+ * inserted through a per-table cache of prepared statements; the CSV export
+ * walks sqlite_master, so a new table is exported without code changes.
+ * Workload: ~10^5 rows per case (contacts for every target and window
+ * count), written once.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "analyze/findings.h"
+#include "analyze/pseudonym.h"
+#include "common/errors.h"
+#include "common/outdir.h"
+#include "common/timeutil.h"
+
+static const char schema_sql[] =
+  "CREATE TABLE params (key TEXT PRIMARY KEY, value TEXT);\n"
+  "CREATE TABLE targets (target TEXT, hop INTEGER);\n"
+  "CREATE TABLE orders (target TEXT, hop INTEGER, position INTEGER, served INTEGER, expires INTEGER,\n"
+  "  nominal_start INTEGER, nominal_end INTEGER, returned_start INTEGER, returned_end INTEGER);\n"
+  "CREATE TABLE coverage (target TEXT, kind TEXT, start INTEGER, end INTEGER);\n"
+  "CREATE TABLE evidence (ts INTEGER, source TEXT, lookup TEXT, client_ip TEXT, lookup_devices INTEGER,\n"
+  "  window INTEGER, hop INTEGER, via TEXT);\n"
+  "CREATE TABLE daily (target TEXT, day TEXT, lookups INTEGER, window INTEGER);\n"
+  "CREATE TABLE contacts (target TEXT, n_windows INTEGER, handle TEXT, n_out INTEGER, n_in INTEGER,\n"
+  "  days INTEGER, bulk INTEGER, score REAL, confidence REAL, rank INTEGER, is_service INTEGER,\n"
+  "  reported INTEGER);\n"
+  "CREATE TABLE places (target TEXT, n_windows INTEGER, kind TEXT, lat REAL, lon REAL, radius_km REAL,\n"
+  "  confidence REAL, support INTEGER);\n"
+  "CREATE TABLE timeline (target TEXT, ts INTEGER, lat REAL, lon REAL, radius_km REAL, class TEXT);\n"
+  "CREATE TABLE trips (target TEXT, n_windows INTEGER, start INTEGER, end INTEGER, lat REAL, lon REAL,\n"
+  "  km_from_home REAL, city TEXT);\n"
+  "CREATE TABLE colocation (target TEXT, n_windows INTEGER, handle TEXT, kind TEXT,\n"
+  "  shared_hours INTEGER, shared_days INTEGER, confidence REAL);\n"
+  "CREATE TABLE sensitive (target TEXT, n_windows INTEGER, category TEXT, lookups INTEGER,\n"
+  "  services INTEGER, first INTEGER);\n"
+  "CREATE TABLE rhythm (target TEXT, weekday INTEGER, hour INTEGER, lookups INTEGER);\n"
+  "CREATE TABLE rhythm_sleep (target TEXT, sleep_start_h INTEGER, sleep_end_h INTEGER, confidence REAL);\n"
+  "CREATE TABLE hops (n_windows INTEGER, hop INTEGER, reached INTEGER, added INTEGER, top_hub TEXT,\n"
+  "  top_hub_is_service INTEGER);\n"
+  "CREATE TABLE metrics (n_windows INTEGER, scope TEXT, metric TEXT, value REAL);\n"
+  "CREATE TABLE ego_edges (target TEXT, handle TEXT, status TEXT, true_weight REAL, inferred_rank INTEGER);\n"
+  "CREATE TABLE truth_places (target TEXT, kind TEXT, lat REAL, lon REAL, hours REAL);\n"
+  "CREATE TABLE sensitive_truth (target TEXT, category TEXT, true_contacts INTEGER, found INTEGER);\n"
+  "CREATE TABLE uniqueness (k INTEGER, share_unique REAL, people INTEGER);\n"
+  "CREATE TABLE homework_unique (scale_km REAL, share_unique REAL, people INTEGER);\n"
+  "CREATE TABLE population_graph (n_windows INTEGER, metric TEXT, value REAL);\n";
+
+gboolean
+ml_findings_create (MlDb *db, GError **error)
+{
+  return ml_db_exec (db, schema_sql, error)
+         && ml_db_set_schema (db, "analysis", 1, error);
+}
+
+/* ---- names ------------------------------------------------------------- */
+
+struct MlNamer {
+  MlStmt *q;
+  gboolean pseudo;
+  guint8 key[32];
+  GHashTable *cache;         /* gint64* -> char* */
+};
+
+MlNamer *
+ml_namer_new (MlDb *provider, const guint8 *key, GError **error)
+{
+  g_autoptr(MlNamer) n = g_new0 (MlNamer, 1);
+
+  n->cache = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  n->pseudo = key != NULL;
+  if (key != NULL)
+    memcpy (n->key, key, sizeof n->key);
+  if ((n->q = ml_db_prepare (provider, "SELECT handle FROM handles WHERE id = ?", error)) == NULL)
+    return NULL;
+  return g_steal_pointer (&n);
+}
+
+const char *
+ml_namer_get (MlNamer *n, gint64 handle)
+{
+  char *name = g_hash_table_lookup (n->cache, &handle);
+  char pseudo[24];
+
+  if (name != NULL)
+    return name;
+  if (ml_stmt_bind_int64 (n->q, 1, handle, NULL) && ml_stmt_step (n->q, NULL) == ML_STEP_ROW)
+    name = g_strdup (ml_stmt_text (n->q, 0));
+  else
+    name = g_strdup_printf ("#%" G_GINT64_FORMAT, handle);
+  ml_stmt_reset (n->q);
+  if (n->pseudo)
+    {
+      ml_pseudonym (n->key, name, pseudo);
+      g_free (name);
+      name = g_strdup (pseudo);
+    }
+  g_hash_table_insert (n->cache, g_memdup2 (&handle, sizeof handle), name);
+  return name;
+}
+
+void
+ml_namer_free (MlNamer *n)
+{
+  if (n == NULL)
+    return;
+  ml_stmt_free (n->q);
+  g_hash_table_unref (n->cache);
+  g_free (n);
+}
+
+/* ---- rows -------------------------------------------------------------- */
+
+struct MlRowCache {
+  MlDb *db;
+  GHashTable *stmts;         /* table name -> MlStmt* */
+};
+
+MlRowCache *
+ml_row_cache_new (MlDb *db)
+{
+  MlRowCache *rc = g_new0 (MlRowCache, 1);
+
+  rc->db = db;
+  rc->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) ml_stmt_free);
+  return rc;
+}
+
+void
+ml_row_cache_free (MlRowCache *rc)
+{
+  if (rc == NULL)
+    return;
+  g_hash_table_unref (rc->stmts);
+  g_free (rc);
+}
+
+static MlStmt *
+row_stmt (MlRowCache *rc, const char *table, gsize n, GError **error)
+{
+  MlStmt *s = g_hash_table_lookup (rc->stmts, table);
+  g_autoptr(GString) sql = NULL;
+
+  if (s != NULL)
+    return s;
+  sql = g_string_new (NULL);
+  g_string_printf (sql, "INSERT INTO %s VALUES (", table);   /* table names are ours, not input */
+  for (gsize i = 0; i < n; i++)
+    g_string_append (sql, i ? ", ?" : "?");
+  g_string_append (sql, ")");
+  if ((s = ml_db_prepare (rc->db, sql->str, error)) != NULL)
+    g_hash_table_insert (rc->stmts, g_strdup (table), s);
+  return s;
+}
+
+gboolean
+ml_row_insert (MlRowCache *rc, const char *table, const char *types, GError **error, ...)
+{
+  MlStmt *s = row_stmt (rc, table, strlen (types), error);
+  gboolean ok = s != NULL;
+  va_list ap;
+
+  va_start (ap, error);
+  for (int i = 0; ok && types[i] != '\0'; i++)
+    {
+      if (types[i] == 'i')
+        ok = ml_stmt_bind_int64 (s, i + 1, va_arg (ap, gint64), error);
+      else if (types[i] == 'd')
+        {
+          double v = va_arg (ap, double);
+          ok = isnan (v) ? ml_stmt_bind_null (s, i + 1, error) : ml_stmt_bind_double (s, i + 1, v, error);
+        }
+      else
+        ok = ml_stmt_bind_text (s, i + 1, va_arg (ap, const char *), -1, error);
+    }
+  va_end (ap);
+  return ok && ml_stmt_run (s, error);
+}
+
+/* ---- CSV --------------------------------------------------------------- */
+
+static gboolean
+is_time_column (const char *name)
+{
+  static const char *const names[] = { "ts", "start", "end", "served", "expires", "first",
+                                       "nominal_start", "nominal_end", "returned_start", "returned_end" };
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_str_equal (name, names[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+csv_field (GString *out, const char *v)
+{
+  if (v == NULL)
+    return;
+  if (strpbrk (v, ",\"\n\r") == NULL)
+    {
+      g_string_append (out, v);
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (const char *p = v; *p; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+csv_header (GString *out, MlStmt *s, int cols)
+{
+  for (int i = 0; i < cols; i++)
+    {
+      const char *name = ml_stmt_column_name (s, i);
+      g_string_append (out, i ? "," : "");
+      csv_field (out, name);
+      if (is_time_column (name))
+        g_string_append_printf (out, ",%s_utc", name);
+    }
+  g_string_append_c (out, '\n');
+}
+
+static void
+csv_row (GString *out, MlStmt *s, int cols)
+{
+  for (int i = 0; i < cols; i++)
+    {
+      g_string_append (out, i ? "," : "");
+      if (!ml_stmt_is_null (s, i))
+        csv_field (out, ml_stmt_text (s, i));
+      if (is_time_column (ml_stmt_column_name (s, i)))
+        {
+          char buf[ML_TIME_BUF_SIZE] = "";
+          if (!ml_stmt_is_null (s, i))
+            ml_time_format_buf (ml_stmt_int64 (s, i), buf);
+          g_string_append_printf (out, ",%s", buf);
+        }
+    }
+  g_string_append_c (out, '\n');
+}
+
+static gboolean
+export_table (MlDb *db, const char *table, const char *dir, GError **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT * FROM \"%s\" ORDER BY rowid", table);
+  g_autofree char *file = g_strconcat (table, ".csv", NULL);
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  g_autoptr(MlStmt) s = ml_db_prepare (db, sql, error);
+  g_autoptr(GString) out = g_string_new (NULL);
+  MlStep step;
+  int cols;
+
+  if (s == NULL)
+    return FALSE;
+  cols = ml_stmt_columns (s);
+  csv_header (out, s, cols);
+  while ((step = ml_stmt_step (s, error)) == ML_STEP_ROW)
+    csv_row (out, s, cols);
+  if (step == ML_STEP_ERROR)
+    return FALSE;
+  return ml_write_file_atomic (path, out->str, (gssize) out->len, error);
+}
+
+gboolean
+ml_findings_export_csv (MlDb *db, const char *dir, GError **error)
+{
+  g_autoptr(MlStmt) s = ml_db_prepare (db, "SELECT name FROM sqlite_master WHERE type = 'table' "
+                                           "AND name NOT IN ('meta') ORDER BY name", error);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  MlStep step;
+
+  if (s == NULL)
+    return FALSE;
+  while ((step = ml_stmt_step (s, error)) == ML_STEP_ROW)
+    g_ptr_array_add (names, g_strdup (ml_stmt_text (s, 0)));
+  if (step == ML_STEP_ERROR)
+    return FALSE;
+  if (g_mkdir_with_parents (dir, 0777) != 0)
+    {
+      g_set_error (error, ML_ERROR, ML_ERROR_IO, "%s: cannot create directory", dir);
+      return FALSE;
+    }
+  for (guint i = 0; i < names->len; i++)
+    if (!export_table (db, names->pdata[i], dir, error))
+      return FALSE;
+  return TRUE;
+}
+
+/* ---- findings.json ----------------------------------------------------- */
+
+static void
+json_string (GString *j, const char *s)
+{
+  g_string_append_c (j, '"');
+  for (const unsigned char *p = (const unsigned char *) (s ? s : ""); *p; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        g_string_append_printf (j, "\\%c", *p);
+      else if (*p < 0x20)
+        g_string_append_printf (j, "\\u%04x", *p);
+      else
+        g_string_append_c (j, (char) *p);
+    }
+  g_string_append_c (j, '"');
+}
+
+static void
+json_number (GString *j, double v)
+{
+  if (isnan (v) || isinf (v))
+    g_string_append (j, "null");
+  else
+    g_string_append_printf (j, "%.6g", v);
+}
+
+static GHashTable *
+read_params (MlDb *db, GError **error)
+{
+  g_autoptr(MlStmt) s = ml_db_prepare (db, "SELECT key, value FROM params", error);
+  g_autoptr(GHashTable) p = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  MlStep step;
+
+  if (s == NULL)
+    return NULL;
+  while ((step = ml_stmt_step (s, error)) == ML_STEP_ROW)
+    g_hash_table_insert (p, g_strdup (ml_stmt_text (s, 0)), g_strdup (ml_stmt_text (s, 1)));
+  return step == ML_STEP_ERROR ? NULL : g_steal_pointer (&p);
+}
+
+/* The value of METRIC (scope all) at N windows, NAN if absent. */
+static double
+metric_at (MlDb *db, const char *metric, int n)
+{
+  g_autoptr(MlStmt) s = ml_db_prepare (db, "SELECT value FROM metrics WHERE scope = 'all' AND metric = ? "
+                                           "AND n_windows = ?", NULL);
+  double v = NAN;
+
+  if (s != NULL && ml_stmt_bind_text (s, 1, metric, -1, NULL) && ml_stmt_bind_int64 (s, 2, n, NULL)
+      && ml_stmt_step (s, NULL) == ML_STEP_ROW && !ml_stmt_is_null (s, 0))
+    v = ml_stmt_double (s, 0);
+  return v;
+}
+
+static const char *const curve_metrics[] = {
+  "contacts_recall", "contacts_precision", "contacts_f1", "top5_recall", "lookups_not_messaged",
+  "home_error_km", "home_within_1km", "home_within_10km", "home_found",
+  "work_error_km", "work_within_1km", "work_within_10km", "work_found",
+  "coloc_household_precision", "coloc_household_recall", "coloc_coworker_precision",
+  "coloc_coworker_recall", "sensitive_recall", "trips_recall",
+  "hop_reach_2", "true_reach_2", "hop_reach_3", "true_reach_3",
+  "covered_days", "gap_days", "retention_lost_days",
+};
+
+static void
+append_curves (GString *j, MlDb *db, int windows)
+{
+  g_string_append (j, "  \"curves\": {\n    \"n_windows\": [");
+  for (int n = 1; n <= windows; n++)
+    g_string_append_printf (j, "%s%d", n > 1 ? ", " : "", n);
+  g_string_append (j, "]");
+  for (gsize m = 0; m < G_N_ELEMENTS (curve_metrics); m++)
+    {
+      g_string_append_printf (j, ",\n    \"%s\": [", curve_metrics[m]);
+      for (int n = 1; n <= windows; n++)
+        {
+          g_string_append (j, n > 1 ? ", " : "");
+          json_number (j, metric_at (db, curve_metrics[m], n));
+        }
+      g_string_append (j, "]");
+    }
+  g_string_append (j, "\n  },\n");
+}
+
+static void
+append_headline (GString *j, MlDb *db, GHashTable *params, int windows)
+{
+  static const char *const keys[] = { "contacts_recall", "contacts_precision", "top5_recall", "home_error_km",
+                                      "home_within_1km", "home_within_10km", "work_error_km", "work_within_10km",
+                                      "sensitive_recall", "lookups_not_messaged", "coloc_household_recall" };
+  const char *rows = g_hash_table_lookup (params, "evidence_rows");
+  const char *targets = g_hash_table_lookup (params, "targets");
+
+  g_string_append_printf (j, "  \"headline\": {\"windows\": %d", windows);
+  for (gsize i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      g_string_append_printf (j, ", \"%s\": ", keys[i]);
+      json_number (j, metric_at (db, keys[i], windows));
+    }
+  g_string_append_printf (j, ", \"evidence_rows\": %s, \"targets\": %s},\n",
+                          rows ? rows : "0", targets ? targets : "0");
+}
+
+static void
+append_object (GString *j, const char *name, GHashTable *params, const char *const *keys)
+{
+  g_string_append_printf (j, "  \"%s\": {", name);
+  for (int i = 0; keys[i] != NULL; i++)
+    {
+      const char *v = g_hash_table_lookup (params, keys[i]);
+      g_string_append_printf (j, "%s\"%s\": ", i ? ", " : "", keys[i]);
+      if (v == NULL)
+        g_string_append (j, "null");
+      else if (g_regex_match_simple ("^-?[0-9]+(\\.[0-9]+)?$", v, 0, 0))
+        g_string_append (j, v);
+      else
+        json_string (j, v);
+    }
+  g_string_append (j, "},\n");
+}
+
+static char *
+pct (double v)
+{
+  return isnan (v) ? g_strdup ("n/a") : g_strdup_printf ("%.0f %%", 100.0 * v);
+}
+
+static char *
+km (double v)
+{
+  return isnan (v) ? g_strdup ("n/a") : g_strdup_printf ("%.1f km", v);
+}
+
+/* Five plain sentences for a policy reader. */
+static char **
+summary_sentences (MlDb *db, GHashTable *params, int windows)
+{
+  GPtrArray *s = g_ptr_array_new ();
+  const char *wd = g_hash_table_lookup (params, "window_days");
+  g_autofree char *recall = pct (metric_at (db, "contacts_recall", windows));
+  g_autofree char *precision = pct (metric_at (db, "contacts_precision", windows));
+  g_autofree char *recall1 = pct (metric_at (db, "contacts_recall", 1));
+  g_autofree char *home10 = pct (metric_at (db, "home_within_10km", windows));
+  g_autofree char *home_err = km (metric_at (db, "home_error_km", windows));
+  g_autofree char *work10 = pct (metric_at (db, "work_within_10km", windows));
+  g_autofree char *notmsg = pct (metric_at (db, "lookups_not_messaged", windows));
+  g_autofree char *sens = pct (metric_at (db, "sensitive_recall", windows));
+
+  g_ptr_array_add (s, g_strdup_printf ("After %d chained %s-day order%s, %s of the targets' true contacts were "
+                                       "recovered (%s of those reported were real), from logs that hold no "
+                                       "message content.", windows, wd ? wd : "30", windows > 1 ? "s" : "",
+                                       recall, precision));
+  g_ptr_array_add (s, g_strdup_printf ("One order alone recovered %s; each renewal adds more.", recall1));
+  g_ptr_array_add (s, g_strdup_printf ("Home was placed within 10 km for %s of targets (median error %s); "
+                                       "work within 10 km for %s.", home10, home_err, work10));
+  g_ptr_array_add (s, g_strdup_printf ("%s of the numbers a target looked up were never messaged: a lookup is "
+                                       "not proof of communication.", notmsg));
+  g_ptr_array_add (s, g_strdup_printf ("%s of the sensitive kinds of service targets contacted (health, legal, "
+                                       "religious, ...) showed up in the lookups.", sens));
+  g_ptr_array_add (s, NULL);
+  return (char **) g_ptr_array_free (s, FALSE);
+}
+
+static const char *const caveats[] = {
+  "The population, its movements and its messages are simulated; the numbers measure the method, not any real person.",
+  "A lookup shows that a phone asked about a number, not that a message was sent or read.",
+  "IP geolocation of broadband is accurate to a few km; cellular addresses point to the carrier's gateway, often 100+ km away.",
+  "Real logs differ from the simulation in cache lifetimes, device mixes and carrier NAT; calibrate before generalising.",
+  NULL,
+};
+
+gboolean
+ml_findings_write_json (MlDb *db, const char *path, char ***summary_out, GError **error)
+{
+  static const char *const run_keys[] = { "run_dir", "scenario", "seed", "people", "days", "start", "imported", NULL };
+  static const char *const case_keys[] = { "name", "kind", "first_service", "window_days", "extensions", "lag_days",
+                                           "retention_days", "mode", "ip_pivot", "hops", "targets", "population", NULL };
+  g_autoptr(GHashTable) params = read_params (db, error);
+  g_autoptr(GString) j = g_string_new ("{\n");
+  g_auto(GStrv) summary = NULL;
+  int windows;
+
+  if (params == NULL)
+    return FALSE;
+  windows = atoi (g_hash_table_lookup (params, "windows") ? g_hash_table_lookup (params, "windows") : "0");
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *generated = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+
+  g_string_append_printf (j, "  \"tool\": \"metaleak\",\n  \"version\": \"%s\",\n  \"generated\": \"%s\",\n",
+                          PACKAGE_VERSION, generated);
+  append_object (j, "run", params, run_keys);
+  append_object (j, "case", params, case_keys);
+  g_string_append_printf (j, "  \"windows\": %d,\n", windows);
+  append_curves (j, db, windows);
+  append_headline (j, db, params, windows);
+  summary = summary_sentences (db, params, windows);
+  g_string_append (j, "  \"summary\": [");
+  for (int i = 0; summary[i] != NULL; i++)
+    {
+      g_string_append (j, i ? ",\n    " : "\n    ");
+      json_string (j, summary[i]);
+    }
+  g_string_append (j, "\n  ],\n  \"caveats\": [");
+  for (int i = 0; caveats[i] != NULL; i++)
+    {
+      g_string_append (j, i ? ",\n    " : "\n    ");
+      json_string (j, caveats[i]);
+    }
+  g_string_append (j, "\n  ]\n}\n");
+  if (!ml_write_file_atomic (path, j->str, (gssize) j->len, error))
+    return FALSE;
+  if (summary_out != NULL)
+    *summary_out = g_steal_pointer (&summary);
+  return TRUE;
+}

@@ -1,0 +1,53 @@
+/* findings.h -- what `metaleak analyze` writes: analysis.db, tables/NAME.csv
+ * and findings.json (docs/analyze/outputs.md is the contract with
+ * `metaleak report`).
+ *
+ * The writer owns analysis.db's schema and the naming of handles in every
+ * output: handle text as the provider logged it, or for imported real logs
+ * a keyed pseudonym (analyze/pseudonym.h) unless --reveal.
+ */
+#ifndef ML_FINDINGS_H
+#define ML_FINDINGS_H
+
+#include <glib.h>
+
+#include "analyze/analysis.h"
+#include "common/db.h"
+
+G_BEGIN_DECLS
+
+/* Create every table of analysis.db (docs/analyze/outputs.md) in DB. */
+gboolean ml_findings_create (MlDb *db, GError **error);
+
+/* Handle names for outputs: provider.db handle text, pseudonymised with KEY
+ * when KEY is non-NULL.  Names are cached; the returned strings live as long
+ * as the namer. */
+typedef struct MlNamer MlNamer;
+MlNamer *ml_namer_new (MlDb *provider, const guint8 *key, GError **error);
+const char *ml_namer_get (MlNamer *n, gint64 handle);
+void ml_namer_free (MlNamer *n);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MlNamer, ml_namer_free)
+
+/* Insert one row into TABLE of DB with values from a format string: each
+ * character of TYPES is 'i' (gint64), 'd' (double, NAN -> NULL), 's' (const
+ * char *, NULL -> NULL), matched by the variadic arguments.  Statements are
+ * cached per table in a small table owned by the caller (ml_row_cache_*). */
+typedef struct MlRowCache MlRowCache;
+MlRowCache *ml_row_cache_new (MlDb *db);
+gboolean ml_row_insert (MlRowCache *rc, const char *table, const char *types, GError **error, ...);
+void ml_row_cache_free (MlRowCache *rc);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MlRowCache, ml_row_cache_free)
+
+/* Write every table of DB as DIR/NAME.csv (header row, RFC 4180 quoting;
+ * time columns also as ISO-8601 *_utc columns). */
+gboolean ml_findings_export_csv (MlDb *db, const char *dir, GError **error);
+
+/* Write PATH (findings.json) from DB's params and metrics tables: the run,
+ * the case, the leakage curves, the headline at the longest chain, five
+ * plain sentences (SUMMARY_OUT, a caller-freed NULL-terminated vector, may
+ * be NULL) and the caveats. */
+gboolean ml_findings_write_json (MlDb *db, const char *path, char ***summary_out, GError **error);
+
+G_END_DECLS
+
+#endif /* ML_FINDINGS_H */

@@ -8,6 +8,7 @@
  */
 #include <stdio.h>
 
+#include "analyze/analyze.h"
 #include "cli/demo.h"
 #include "common/datadir.h"
 #include "common/errors.h"
@@ -38,6 +39,16 @@ prepare_dir (const char *dir, gboolean force, GError **error)
       return FALSE;
     }
   return ml_write_file_atomic (stamp, "made by metaleak demo\n", -1, error);
+}
+
+/* The default case on the demo run, through the analyze command itself. */
+static gboolean
+run_analysis (const char *run, gboolean quiet, GError **error)
+{
+  char *argv[] = { (char *) "analyze", (char *) run, (char *) "--case", (char *) "default",
+                   quiet ? (char *) "--quiet" : NULL, NULL };
+
+  return ml_analyze_main (quiet ? 5 : 4, argv, error);
 }
 
 gboolean
@@ -90,5 +101,5 @@ ml_demo_main (int argc, char **argv, GError **error)
           "  ground truth:  %s/truth.db\n"
           "  calibration:   %s/calibration.json\n",
           sc->people, sc->days, run, run, run, run, run);
-  return TRUE;
+  return run_analysis (run, quiet, error);
 }

@@ -14,7 +14,8 @@ sim_libsim_a_SOURCES = \
 	sim/traffic.c sim/traffic.h \
 	sim/writer.c sim/writer.h \
 	sim/manifest.c sim/manifest.h \
-	sim/calibration.c sim/calibration.h
+	sim/calibration.c sim/calibration.h \
+	sim/export.c sim/export.h
 
 ML_SIM_TEST_LDADD = tests/unit/librunner.a sim/libsim.a common/libmetaleak.a $(ML_LIBS) $(CUNIT_LIBS)
 sim_unit_tests = \

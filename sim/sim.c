@@ -19,6 +19,7 @@
 #include "common/parallel.h"
 #include "common/progress.h"
 #include "sim/calibration.h"
+#include "sim/export.h"
 #include "sim/manifest.h"
 #include "sim/mobility.h"
 #include "sim/network.h"
@@ -33,6 +34,7 @@ typedef struct {
   GArray *stays;                   /* MlStay of the chunk's people, in person order */
   GArray *events;                  /* MlMsgEvent drawn by the chunk's people */
   GArray *lookups, *pairs, *contacts, *messages;
+  GArray *export;                  /* MlExportRec, with --export bandicoot */
 } Chunk;
 
 typedef struct {
@@ -47,6 +49,7 @@ typedef struct {
   guint32 *stay_count;
   MlMsgEvent *by_sender;           /* the day's events grouped by sender */
   guint64 *sender_offset;          /* people + 1 */
+  gboolean export;                 /* build bandicoot records */
 } Day;
 
 static void
@@ -146,6 +149,22 @@ keep_messages (const Day *d, const MlMsgEvent *ev, guint n, GArray *out)
     }
 }
 
+/* Both sides' bandicoot records of every message in EV[0..N). */
+static void
+export_records (const Day *d, const MlMsgEvent *ev, guint n, GArray *out)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      guint ns, nr;
+      const MlStay *ss = stays_of (d, ev[i].sender, &ns);
+      const MlStay *sr = stays_of (d, ev[i].recipient, &nr);
+      MlExportRec o = { ev[i].ts, ev[i].sender, ev[i].recipient, ml_bandicoot_antenna (d->w, ss, ns, ev[i].ts), 1 };
+      MlExportRec r = { ev[i].ts, ev[i].recipient, ev[i].sender, ml_bandicoot_antenna (d->w, sr, nr, ev[i].ts), 0 };
+      g_array_append_val (out, o);
+      g_array_append_val (out, r);
+    }
+}
+
 static void
 phase_lookups (guint c, gpointer data)
 {
@@ -164,6 +183,8 @@ phase_lookups (guint c, gpointer data)
       qsort (ev, n, sizeof *ev, compare_events);
       if (d->sc->messages_full)
         keep_messages (d, ev, n, ch->messages);
+      if (d->export)
+        export_records (d, ev, n, ch->export);
       ml_traffic_lookups (d->traffic, d->w, p, d->day, ev, n, s, n_stays,
                           ch->lookups, ch->pairs, ch->contacts);
     }
@@ -233,6 +254,7 @@ day_init (Day *d, const MlWorld *w, MlMobility *m, MlTraffic *t)
       d->chunks[c].pairs = g_array_new (FALSE, FALSE, sizeof (MlPairCount));
       d->chunks[c].contacts = g_array_new (FALSE, FALSE, sizeof (MlServiceContact));
       d->chunks[c].messages = g_array_new (FALSE, FALSE, sizeof (MlMessageRow));
+      d->chunks[c].export = g_array_new (FALSE, FALSE, sizeof (MlExportRec));
     }
   d->stay_first = g_new0 (guint32, w->n_people);
   d->stay_count = g_new0 (guint32, w->n_people);
@@ -250,6 +272,7 @@ day_clear (Day *d)
       g_array_unref (d->chunks[c].pairs);
       g_array_unref (d->chunks[c].contacts);
       g_array_unref (d->chunks[c].messages);
+      g_array_unref (d->chunks[c].export);
     }
   g_free (d->chunks);
   g_free (d->stay_first);
@@ -264,9 +287,25 @@ thread_count (const MlScenario *sc)
   return sc->threads > 0 ? (guint) sc->threads : ml_parallel_default_threads ();
 }
 
-/* Generate every day into WR. */
+/* Hand the chunks' bandicoot records of the day to BC. */
 static gboolean
-run_days (const MlWorld *w, MlSimWriter *wr, gboolean quiet, GError **error)
+export_day (Day *d, MlBandicoot *bc, GError **error)
+{
+  g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (MlExportRec));
+
+  if (bc == NULL)
+    return TRUE;
+  for (guint c = 0; c < d->n_chunks; c++)
+    {
+      g_array_append_vals (all, d->chunks[c].export->data, d->chunks[c].export->len);
+      g_array_set_size (d->chunks[c].export, 0);
+    }
+  return ml_bandicoot_add_day (bc, all, error);
+}
+
+/* Generate every day into WR (and BC, when exporting). */
+static gboolean
+run_days (const MlWorld *w, MlSimWriter *wr, MlBandicoot *bc, gboolean quiet, GError **error)
 {
   const MlScenario *sc = w->sc;
   g_autoptr(MlMobility) m = ml_mobility_new (w);
@@ -281,6 +320,7 @@ run_days (const MlWorld *w, MlSimWriter *wr, gboolean quiet, GError **error)
     return FALSE;
   progress = ml_progress_new ("sim", (guint64) sc->days, "days");
   day_init (&d, w, m, t);
+  d.export = bc != NULL;
   for (int i = 0; ok && i < sc->days; i++)
     {
       MlDayBatch *batch;
@@ -291,7 +331,8 @@ run_days (const MlWorld *w, MlSimWriter *wr, gboolean quiet, GError **error)
       ml_parallel_for (d.n_chunks, threads, phase_lookups, &d);
       batch = collect_batch (&d, m);
       rows += batch->lookups->len;
-      ok = ml_check_interrupted (error) && ml_sim_writer_push (wr, batch, error);
+      ok = ml_check_interrupted (error) && ml_sim_writer_push (wr, batch, error)
+           && export_day (&d, bc, error);
       ml_progress_update (progress, (guint64) i + 1, rows);
     }
   (void) quiet;
@@ -306,6 +347,7 @@ ml_sim_run (const MlScenario *sc, const MlSimOptions *opts, GError **error)
   g_autoptr(MlOutDir) out = NULL;
   g_autoptr(MlWorld) w = NULL;
   g_autoptr(MlSimWriter) wr = NULL;
+  g_autoptr(MlBandicoot) bc = NULL;
   g_autofree char *geo = NULL;
   MlSimCounts counts = { 0 };
   gint64 t0 = g_get_monotonic_time ();
@@ -322,7 +364,10 @@ ml_sim_run (const MlScenario *sc, const MlSimOptions *opts, GError **error)
     return FALSE;
   if ((wr = ml_sim_writer_new (w, ml_outdir_path (out), error)) == NULL)
     return FALSE;
-  if (!run_days (w, wr, opts->quiet, error))
+  if (opts->export_bandicoot != NULL
+      && (bc = ml_bandicoot_new (w, opts->export_bandicoot, opts->force, error)) == NULL)
+    return FALSE;
+  if (!run_days (w, wr, bc, opts->quiet, error))
     return FALSE;
   g_debug ("days generated: %.2f s", (double) (g_get_monotonic_time () - t0) / 1e6);
   if (!ml_sim_writer_finish (wr, &counts, error))
@@ -333,13 +378,14 @@ ml_sim_run (const MlScenario *sc, const MlSimOptions *opts, GError **error)
   if (!ml_manifest_write (w, opts, &counts, ml_outdir_path (out),
                           (double) (g_get_monotonic_time () - t0) / 1e6, error))
     return FALSE;
-  return ml_check_interrupted (error) && ml_outdir_commit (out, error);
+  return ml_check_interrupted (error) && ml_outdir_commit (out, error)
+         && (bc == NULL || ml_bandicoot_finish (bc, error));
 }
 
 /* ---- the command ------------------------------------------------------- */
 
 typedef struct {
-  char *scenario, *out, *start, *messages;
+  char *scenario, *out, *start, *messages, *export;
   gint64 people, days, seed, threads;
   char **sets;
   gboolean force, quiet, calibration, list_keys;
@@ -352,6 +398,7 @@ sim_args_clear (SimArgs *a)
   g_free (a->out);
   g_free (a->start);
   g_free (a->messages);
+  g_free (a->export);
   g_strfreev (a->sets);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SimArgs, sim_args_clear)
@@ -371,6 +418,7 @@ parse_args (SimArgs *a, int *argc, char ***argv, GError **error)
     { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &a->sets, "override any key (repeatable)", "GROUP.KEY=VALUE" },
     { "messages", 0, 0, G_OPTION_ARG_STRING, &a->messages, "daily pair counts or every message", "daily|full" },
     { "calibration", 0, 0, G_OPTION_ARG_NONE, &a->calibration, "write calibration.json", NULL },
+    { "export", 0, 0, G_OPTION_ARG_STRING, &a->export, "also write every message as bandicoot records (--export bandicoot DIR)", "bandicoot:DIR" },
     { "list-keys", 0, 0, G_OPTION_ARG_NONE, &a->list_keys, "list every scenario key and exit", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &a->quiet, "no progress bar", NULL },
     G_OPTION_ENTRY_NULL
@@ -441,6 +489,46 @@ default_out (const char *scenario)
   return g_build_filename ("runs", stem, NULL);
 }
 
+/* Accept the documented `--export bandicoot DIR` (three words) by joining
+ * them into `--export=bandicoot:DIR` before option parsing.  Returns a new
+ * vector (strings borrowed from ARGV, joined ones owned by OWNED); *ARGC_OUT
+ * gets its length. */
+static char **
+join_export_words (int argc, char **argv, int *argc_out, GPtrArray *owned)
+{
+  GPtrArray *v = g_ptr_array_new ();
+
+  for (int i = 0; i < argc; i++)
+    {
+      if (g_str_equal (argv[i], "--export") && i + 2 < argc && argv[i + 2][0] != '-')
+        {
+          char *joined = g_strdup_printf ("--export=%s:%s", argv[i + 1], argv[i + 2]);
+          g_ptr_array_add (owned, joined);
+          g_ptr_array_add (v, joined);
+          i += 2;
+          continue;
+        }
+      g_ptr_array_add (v, argv[i]);
+    }
+  *argc_out = (int) v->len;
+  g_ptr_array_add (v, NULL);
+  return (char **) g_ptr_array_free (v, FALSE);
+}
+
+static gboolean
+check_export (const SimArgs *a, GError **error)
+{
+  if (a->export == NULL)
+    return TRUE;
+  if (!g_str_has_prefix (a->export, "bandicoot:") || a->export[strlen ("bandicoot:")] == '\0')
+    {
+      g_set_error (error, ML_ERROR, ML_ERROR_USAGE,
+                   "--export takes 'bandicoot DIR' (the only export format), got '%s'", a->export);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 ml_sim_main (int argc, char **argv, GError **error)
 {
@@ -451,7 +539,10 @@ ml_sim_main (int argc, char **argv, GError **error)
   g_autofree char *out = NULL;
   MlSimOptions opts = { 0 };
 
-  if (!parse_args (&a, &argc, &argv, error))
+  g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char **args = join_export_words (argc, argv, &argc, owned);
+
+  if (!parse_args (&a, &argc, &args, error) || !check_export (&a, error))
     return FALSE;
   if (a.list_keys)
     {
@@ -469,6 +560,7 @@ ml_sim_main (int argc, char **argv, GError **error)
   opts.quiet = a.quiet;
   opts.calibration = a.calibration;
   opts.scenario_path = path;
+  opts.export_bandicoot = a.export != NULL ? strchr (a.export, ':') + 1 : NULL;
   if (!ml_sim_run (sc, &opts, error))
     return FALSE;
   if (!a.quiet)

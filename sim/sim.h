@@ -16,6 +16,7 @@ typedef struct {
   gboolean quiet;         /* no progress bar */
   gboolean calibration;   /* also write calibration.json */
   const char *scenario_path; /* for the manifest (may be NULL: defaults) */
+  const char *export_bandicoot; /* also write bandicoot records here (NULL: no) */
 } MlSimOptions;
 
 /* Run scenario SC with OPTS: write provider.db, geo.mmdb, truth.db and

@@ -31,7 +31,8 @@ tests_unit_test_progress_LDADD = $(ML_TEST_LDADD)
 cli_tests = \
 	tests/cli/usage.sh \
 	tests/cli/sim.sh \
-	tests/cli/cdr.sh
+	tests/cli/cdr.sh \
+	tests/cli/export.sh
 TESTS += $(cli_tests)
 EXTRA_DIST += $(cli_tests) tests/cli/lib.sh tests/data
 

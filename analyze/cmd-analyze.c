@@ -541,8 +541,12 @@ static gboolean
 run_population (const Run *r, MlEvaluator *eval, MlDb *db, GError **error)
 {
   MlPopResult res;
+  gint64 t0 = g_get_monotonic_time ();
 
-  return ml_popmode_run (r->c, r->provider, r->geoip, eval, db, &res, error);
+  if (!ml_popmode_run (r->c, r->provider, r->geoip, eval, db, &res, error))
+    return FALSE;
+  g_debug ("population mode: %u people in %.3f s", res.people, (double) (g_get_monotonic_time () - t0) / 1e6);
+  return TRUE;
 }
 
 static gboolean
@@ -570,9 +574,13 @@ analyse (const Run *r, MlDb *db, char ***summary, const char *dir, GError **erro
   guint8 key[32];
   Writer w = { 0 };
 
+  gint64 t0 = g_get_monotonic_time ();
+
   if (!ml_case_resolve_targets (r->c, r->run_dir, r->provider, named, error)
       || (ev = ml_evidence_extract (r->c, r->provider, named, &src, error)) == NULL)
     return FALSE;
+  g_debug ("evidence extracted: %u rows for %u targets in %.3f s", ev->rows->len, named->len,
+           (double) (g_get_monotonic_time () - t0) / 1e6);
   if (r->imported && !r->reveal && !ml_pseudonym_key_ensure (keyfile, key, error))
     return FALSE;
   if ((names = ml_namer_new (r->provider, r->imported && !r->reveal ? key : NULL, error)) == NULL)
@@ -586,6 +594,7 @@ analyse (const Run *r, MlDb *db, char ***summary, const char *dir, GError **erro
       || !write_orders (&w, error) || !write_evidence (&w, error)
       || !infer_all (r, &w, named, error) || !write_hops (&w, named, error))
     return FALSE;
+  g_debug ("inferences written: %.3f s", (double) (g_get_monotonic_time () - t0) / 1e6);
   if (r->population && !run_population (r, eval, db, error))
     return FALSE;
   if (!write_metrics (&w, error) || !ml_db_commit (db, error))

@@ -32,7 +32,8 @@ cli_tests = \
 	tests/cli/usage.sh \
 	tests/cli/sim.sh \
 	tests/cli/cdr.sh \
-	tests/cli/export.sh
+	tests/cli/export.sh \
+	tests/cli/demo.sh
 TESTS += $(cli_tests)
 EXTRA_DIST += $(cli_tests) tests/cli/lib.sh tests/data
 

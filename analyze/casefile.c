@@ -744,10 +744,14 @@ ml_case_resolve_targets (MlCase *c, const char *run_dir, MlDb *provider,
                          GArray *handles_out, GError **error)
 {
   Resolver r = { 0 };
-  gboolean ok;
+  gboolean ok, own;
 
   g_return_val_if_fail (c != NULL && c->targets != NULL && provider != NULL, FALSE);
   g_return_val_if_fail (handles_out != NULL && g_array_get_element_size (handles_out) == sizeof (gint64), FALSE);
+  /* one read transaction: no lock round trip per probe */
+  own = !ml_db_in_transaction (provider);
+  if (own && !ml_db_begin (provider, error))
+    return FALSE;
   ok = ml_case_resolve_service (c, run_dir, provider, error)
        && resolver_init (&r, c, run_dir, provider, error);
   for (gsize i = 0; ok && c->targets[i] != NULL; i++)
@@ -763,5 +767,7 @@ ml_case_resolve_targets (MlCase *c, const char *run_dir, MlDb *provider,
   if (ok)
     g_array_append_vals (handles_out, r.chosen->data, r.chosen->len);
   resolver_clear (&r);
+  if (own)
+    ml_db_rollback (provider, NULL);   /* nothing was written */
   return ok;
 }

@@ -5,8 +5,8 @@
  * its targets, serve the orders and extract the evidence (evidence.c), run
  * every inference for every named target and every chain length
  * 1 .. N (in parallel over targets: the inferences are pure), score them
- * with the evaluator when RUN has a ground truth (evaluate.c, the only
- * reader of truth.db), then write analysis.db, tables/ and findings.json and
+ * with the evaluator when RUN has a ground truth (evaluate.c is the only
+ * reader of it), then write analysis.db, tables/ and findings.json and
  * print the five numbers a policy reader needs.
  *
  * Workload: 1,000 targets x 12 windows must finish in seconds after the
@@ -513,9 +513,7 @@ typedef struct {
 static MlEvaluator *
 open_evaluator (const Run *r, GArray *named, GError **error)
 {
-  g_autofree char *truth = g_build_filename (r->run_dir, "truth.db", NULL);
-
-  if (r->imported || !g_file_test (truth, G_FILE_TEST_EXISTS))
+  if (r->imported || !ml_evaluator_available (r->run_dir))
     return NULL;
   return ml_evaluator_open (r->run_dir, named, error);
 }

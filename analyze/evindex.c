@@ -6,51 +6,115 @@
  * so every index array is in time order too.  Tables are keyed by owned
  * gint64 (g_int64_hash / g_int64_equal).
  *
- * Workload: ml_evidence_index() runs once per evidence, two hash probes per
- * row (10^7 rows in about a second); the lookups run per inference call.
+ * Workload: ml_evidence_index() runs once per evidence: two passes over
+ * the rows with an open-addressing table (count, then fill arrays of the
+ * exact size), then one GHashTable insert per distinct handle; the lookups
+ * run per inference call.
  */
 
 #include "analyze/analysis.h"
 #include "analyze/infer.h"
+#include "common/rng.h"
 
-/* The index array of HANDLE in T, made on first use (borrowed). */
-static GArray *
-rows_array (GHashTable *t, gint64 handle)
+/* A handle's slot in the open-addressing table used while indexing. */
+typedef struct {
+  gint64 key;
+  guint32 count;              /* rows of the handle */
+  gboolean used;
+  GArray *rows;               /* guint row indices, sized to COUNT */
+} Slot;
+
+typedef struct {
+  Slot *slots;
+  gsize mask;                 /* capacity - 1, capacity a power of two */
+  gsize used;
+} SlotTable;
+
+static Slot *
+slot_find (SlotTable *t, gint64 key)
 {
-  GArray *a = g_hash_table_lookup (t, &handle);
+  gsize i = ml_hash64 ((guint64) key) & t->mask;
 
-  if (a == NULL)
+  while (t->slots[i].used && t->slots[i].key != key)
+    i = (i + 1) & t->mask;
+  return &t->slots[i];
+}
+
+/* Double T's capacity, keeping its slots. */
+static void
+slot_grow (SlotTable *t)
+{
+  Slot *old = t->slots;
+  gsize n = t->mask + 1;
+
+  t->slots = g_new0 (Slot, 2 * n);
+  t->mask = 2 * n - 1;
+  for (gsize i = 0; i < n; i++)
+    if (old[i].used)
+      *slot_find (t, old[i].key) = old[i];
+  g_free (old);
+}
+
+/* Count one more row of KEY. */
+static void
+slot_count (SlotTable *t, gint64 key)
+{
+  Slot *s = slot_find (t, key);
+
+  if (!s->used)
     {
-      a = g_array_new (FALSE, FALSE, sizeof (guint));
-      g_hash_table_insert (t, g_memdup2 (&handle, sizeof handle), a);
+      if (2 * (t->used + 1) > t->mask + 1)
+        {
+          slot_grow (t);
+          s = slot_find (t, key);
+        }
+      s->used = TRUE;
+      s->key = key;
+      t->used++;
     }
-  return a;
+  s->count++;
+}
+
+/* Append row I to KEY's array (sized by the counting pass). */
+static void
+slot_fill (SlotTable *t, gint64 key, guint i)
+{
+  Slot *s = slot_find (t, key);
+
+  if (s->rows == NULL)
+    s->rows = g_array_sized_new (FALSE, FALSE, sizeof (guint), s->count);
+  g_array_append_val (s->rows, i);
 }
 
 void
 ml_evidence_index (MlEvidence *ev)
 {
-  GHashTable *t;
-  GArray *last = NULL;        /* the array of LAST_HANDLE: consecutive rows often share a source */
-  gint64 last_handle = 0;
+  SlotTable t = { g_new0 (Slot, 1024), 1023, 0 };
+  GHashTable *h;
 
   g_return_if_fail (ev != NULL && ev->rows != NULL);
-  t = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify) g_array_unref);
   for (guint i = 0; i < ev->rows->len; i++)
     {
       const MlEvRow *r = &g_array_index (ev->rows, MlEvRow, i);
-      if (last == NULL || r->source != last_handle)
-        {
-          last = rows_array (t, r->source);
-          last_handle = r->source;
-        }
-      g_array_append_val (last, i);
+      slot_count (&t, r->source);
       if (r->lookup != r->source)
-        g_array_append_val (rows_array (t, r->lookup), i);
+        slot_count (&t, r->lookup);
     }
+  for (guint i = 0; i < ev->rows->len; i++)
+    {
+      const MlEvRow *r = &g_array_index (ev->rows, MlEvRow, i);
+      slot_fill (&t, r->source, i);
+      if (r->lookup != r->source)
+        slot_fill (&t, r->lookup, i);
+    }
+  h = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify) g_array_unref);
+  for (gsize i = 0; i <= t.mask; i++)
+    if (t.slots[i].used)
+      g_hash_table_insert (h, g_memdup2 (&t.slots[i].key, sizeof (gint64)), t.slots[i].rows);
+  g_free (t.slots);
   if (ev->by_handle != NULL)
     g_hash_table_unref (ev->by_handle);
-  ev->by_handle = t;
+  ev->by_handle = h;
 }
 
 /* An empty index array shared by every handle without rows (never freed). */

@@ -65,6 +65,7 @@ typedef struct {
   MlStmt *insert;                      /* pass 2 */
   guint64 line;
   gboolean seen_content;               /* a non-blank line has been read */
+  GString *scratch;                    /* the line being split */
 } Import;
 
 void
@@ -76,57 +77,78 @@ ml_import_stats_clear (MlImportStats *s)
 
 /* ---- CSV ---- */
 
-/* Append the field starting at *PP to FIELDS, advancing *PP past its
- * separator.  FALSE on an unbalanced quote. */
-static gboolean
-split_field (const char **pp, GPtrArray *fields)
-{
-  const char *p = *pp;
-  GString *f = g_string_new (NULL);
+#define MAX_FIELDS 64                  /* more is reported as "more than 64" */
 
-  while (*p == ' ' || *p == '\t')
-    p++;
-  if (*p == '"')
+/* Split LINE in place into fields (pointers into LINE, NUL-terminated
+ * there): ',' separates, RFC 4180 double quotes protect commas and '""' is
+ * a quote, unquoted fields are trimmed of blanks.  Stores at most MAX
+ * fields in FIELDS and returns their number, MAX + 1 if there are more,
+ * -1 on an unbalanced quote or text after a closing quote.  No allocation:
+ * called for every line of the log, twice. */
+static int
+split_inplace (char *line, char **fields, int max)
+{
+  char *p = line;
+
+  for (int n = 0;; n++)
     {
-      for (p++;; p++)
+      char *start, *end, sep;
+
+      while (*p == ' ' || *p == '\t')
+        p++;
+      if (n == max)
+        return max + 1;
+      if (*p == '"')
         {
-          if (*p == '\0')
-            return g_string_free (f, TRUE), FALSE;
-          if (*p == '"' && p[1] != '"')
-            break;
-          if (*p == '"')
-            p++;
-          g_string_append_c (f, *p);
+          for (start = end = ++p;; *end++ = *p++)
+            {
+              if (*p == '\0')
+                return -1;
+              if (*p == '"' && p[1] == '"')
+                p++;                   /* "" -> " */
+              else if (*p == '"')
+                break;
+            }
+          for (p++; *p == ' ' || *p == '\t'; p++)
+            ;
+          if (*p != ',' && *p != '\0')
+            return -1;
         }
-      for (p++; *p == ' ' || *p == '\t'; p++)
-        ;
-      if (*p != ',' && *p != '\0')
-        return g_string_free (f, TRUE), FALSE;
+      else
+        {
+          for (start = p; *p != ',' && *p != '\0'; p++)
+            ;
+          for (end = p; end > start && (end[-1] == ' ' || end[-1] == '\t'); end--)
+            ;
+        }
+      sep = *p;
+      *end = '\0';                     /* END <= P: the separator was saved */
+      fields[n] = start;
+      if (sep == '\0')
+        return n + 1;
+      p++;
     }
-  else
-    {
-      for (; *p != ',' && *p != '\0'; p++)
-        g_string_append_c (f, *p);
-      while (f->len > 0 && (f->str[f->len - 1] == ' ' || f->str[f->len - 1] == '\t'))
-        g_string_truncate (f, f->len - 1);
-    }
-  g_ptr_array_add (fields, g_string_free (f, FALSE));
-  *pp = *p == ',' ? p + 1 : NULL;
-  return TRUE;
 }
 
 char **
 ml_importlog_split_csv (const char *line)
 {
-  g_autoptr(GPtrArray) fields = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *copy = NULL;
+  g_autofree char **f = NULL;
+  int max = 1, n;
 
   g_return_val_if_fail (line != NULL, NULL);
-  for (const char *p = line; p != NULL;)
-    if (!split_field (&p, fields))
-      return NULL;
-  g_ptr_array_add (fields, NULL);
-  g_ptr_array_set_free_func (fields, NULL);
-  return (char **) g_ptr_array_free (g_steal_pointer (&fields), FALSE);
+  for (const char *p = line; *p; p++)
+    max += *p == ',';
+  copy = g_strdup (line);
+  f = g_new0 (char *, max + 1);
+  if ((n = split_inplace (copy, f, max)) < 0)
+    return NULL;
+  g_assert (n <= max);
+  for (int i = 0; i < n; i++)
+    f[i] = g_strdup (f[i]);
+  f[n] = NULL;
+  return g_steal_pointer (&f);
 }
 
 /* ---- one line ---- */
@@ -167,15 +189,15 @@ parse_ip (const char *text, IpKey *key, char out[48])
   return TRUE;
 }
 
-/* Parse the fields F of a line into R, or return why not (caller frees). */
+/* Parse the N fields F of a line into R, or return why not (caller frees). */
 static char *
-parse_row (char **f, Row *r, IpKey *ip)
+parse_row (char **f, int n, Row *r, IpKey *ip)
 {
-  guint n = g_strv_length (f);
   guint64 dev;
 
   if (n != N_FIELDS)
-    return g_strdup_printf ("expected %d fields (timestamp,source,lookup,ip,devices), found %u", N_FIELDS, n);
+    return g_strdup_printf ("expected %d fields (timestamp,source,lookup,ip,devices), found %s%d",
+                            N_FIELDS, n > MAX_FIELDS ? "more than " : "", MIN (n, MAX_FIELDS));
   if (!parse_ts (f[0], &r->ts))
     return g_strdup_printf ("bad timestamp '%s'", f[0]);
   if (f[1][0] == '\0' || f[2][0] == '\0')
@@ -191,14 +213,14 @@ parse_row (char **f, Row *r, IpKey *ip)
   return NULL;
 }
 
-/* Whether the first non-blank line, split into F, is a header: its
- * timestamp and device count both fail to parse. */
+/* Whether the first non-blank line, split into N fields F, is a header:
+ * its timestamp and device count both fail to parse. */
 static gboolean
-is_header (char **f)
+is_header (char **f, int n)
 {
   MlTime t;
 
-  return g_strv_length (f) == N_FIELDS && !parse_ts (f[0], &t)
+  return n == N_FIELDS && !parse_ts (f[0], &t)
          && !g_ascii_string_to_unsigned (f[4], 10, 0, G_MAXUINT64, NULL, NULL);
 }
 
@@ -297,26 +319,30 @@ insert (Import *im, const Row *r, GError **error)
          && ml_stmt_run (im->insert, error);
 }
 
-/* Handle one line TEXT (line end removed) in the current pass. */
+/* Handle one line TEXT (line end removed) in the current pass.  TEXT is
+ * split in a copy (IM->scratch) so that a malformed line is reported as
+ * read. */
 static gboolean
-handle_line (Import *im, char *text, GError **error)
+handle_line (Import *im, const char *text, gsize len, GError **error)
 {
-  g_auto(GStrv) f = NULL;
   g_autofree char *why = NULL;
   gboolean first = !im->seen_content;
+  char *f[MAX_FIELDS];
+  int n;
   Row r;
   IpKey ip;
 
   if (im->line == 1 && g_str_has_prefix (text, "\xEF\xBB\xBF"))
-    text += 3;                         /* UTF-8 byte order mark */
+    text += 3, len -= 3;               /* UTF-8 byte order mark */
   if (text[strspn (text, " \t")] == '\0')
     return TRUE;                       /* blank: no row */
   im->seen_content = TRUE;
-  if ((f = ml_importlog_split_csv (text)) == NULL)
+  g_string_append_len (g_string_truncate (im->scratch, 0), text, (gssize) len);
+  if ((n = split_inplace (im->scratch->str, f, MAX_FIELDS)) < 0)
     return im->second || malformed (im, "unbalanced quote", text, error);
-  if (first && is_header (f))
+  if (first && is_header (f, n))
     return (im->st->header = TRUE);
-  if ((why = parse_row (f, &r, &ip)) != NULL)
+  if ((why = parse_row (f, n, &r, &ip)) != NULL)
     return im->second || malformed (im, why, text, error);
   if (im->second)
     return insert (im, &r, error);
@@ -349,7 +375,7 @@ scan (Import *im, GError **error)
       while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
         buf[--n] = '\0';
       im->line++;
-      ok = handle_line (im, buf, error);
+      ok = handle_line (im, buf, (gsize) n, error);
       if (ok && (im->line & 0xffff) == 0)
         {
           ok = ml_check_interrupted (error);
@@ -500,6 +526,8 @@ import_clear (Import *im)
   g_clear_pointer (&im->errors_tmp, g_free);
   g_clear_pointer (&im->handles, g_hash_table_unref);
   g_clear_pointer (&im->ips, g_hash_table_unref);
+  if (im->scratch != NULL)
+    g_string_free (g_steal_pointer (&im->scratch), TRUE);
 }
 
 static gboolean
@@ -540,6 +568,7 @@ ml_importlog_run_stats (const char *csv, const char *out_dir, gboolean strict,
   im.strict = strict;
   im.handles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   im.ips = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  im.scratch = g_string_sized_new (256);
   ok = import_run (&im, out_dir, error);
   import_clear (&im);
   if (!ok)

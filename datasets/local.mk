@@ -10,6 +10,10 @@ dist_scenarios_DATA = \
 	datasets/scenarios/city.ini
 
 casesdir = $(pkgdatadir)/cases
-dist_cases_DATA =
+dist_cases_DATA = \
+	datasets/cases/default.ini \
+	datasets/cases/journalist.ini \
+	datasets/cases/late-renewal.ini \
+	datasets/cases/bulk.ini
 
 dist_pkgdata_DATA = datasets/literature.csv

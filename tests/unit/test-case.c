@@ -75,9 +75,12 @@ test_default_case_is_the_documented_demo_case (void)
 {
   g_autofree char *path = shipped ("default");
   g_autoptr(GError) error = NULL;
+  g_autoptr(GError) error_d = NULL;
   g_autoptr(MlCase) c = ml_case_load (path, NULL, &error);
-  g_autoptr(MlCase) d = ml_case_load (NULL, NULL, &error);
+  g_autoptr(MlCase) d = ml_case_load (NULL, NULL, &error_d);
 
+  if (error != NULL)
+    fprintf (stderr, "\n  %s (set top_srcdir)\n", error->message);
   CU_ASSERT_PTR_NOT_NULL_FATAL (c);
   CU_ASSERT_PTR_NOT_NULL_FATAL (d);
   CU_ASSERT_STRING_EQUAL (c->name, "default");
@@ -292,7 +295,10 @@ add_handles (MlDb *db, GError **error)
     if (!ml_stmt_bind_int64 (s, 1, i + 1, error) || !ml_stmt_bind_text (s, 2, h[i], -1, error)
         || !ml_stmt_run (s, error))
       return FALSE;
-  return s != NULL && ml_db_exec (db, "INSERT INTO ips VALUES (167772161, '10.0.0.1')", error);
+  g_clear_pointer (&s, ml_stmt_free);
+  s = ml_db_prepare (db, ML_SQL_INSERT_IP, error);
+  return s != NULL && ml_stmt_bind_int64 (s, 1, 167772161, error)
+         && ml_stmt_bind_text (s, 2, "10.0.0.1", -1, error) && ml_stmt_run (s, error);
 }
 
 static int

@@ -399,6 +399,22 @@ test_snapshot_evidence_equals_the_sql_query (void)
 }
 
 static void
+test_parallel_reading_gives_the_same_evidence (void)
+{
+  MlCase c = make_case (ML_ORDER_BOTH, ML_MODE_SNAPSHOT, 0, 8);
+  g_autoptr(MlEvidence) ev = NULL;
+  g_autoptr(GPtrArray) expect = sql_rows (&c, q_both);
+  g_autoptr(GPtrArray) actual = NULL;
+
+  ml_evidence_set_parallel_min (1);
+  ev = extract (&c, NULL);
+  ml_evidence_set_parallel_min (1u << 18);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (ev);
+  actual = ev_rows (ev);
+  assert_same_rows (expect, actual);
+}
+
+static void
 test_prospective_evidence_with_lag_equals_the_sql_query (void)
 {
   MlCase c = make_case (ML_ORDER_BOTH, ML_MODE_PROSPECTIVE, 3, 1);
@@ -724,6 +740,7 @@ test_rows_of_lists_a_handles_rows_in_time_order (void)
 
 static CU_TestInfo extract_tests[] = {
   { "snapshot evidence equals the SQL query", test_snapshot_evidence_equals_the_sql_query },
+  { "parallel reading gives the same evidence", test_parallel_reading_gives_the_same_evidence },
   { "prospective evidence with lag equals the SQL query", test_prospective_evidence_with_lag_equals_the_sql_query },
   { "a pen register returns only own lookups", test_pen_register_returns_only_own_lookups },
   { "rows are sorted and tagged with every path", test_rows_are_sorted_and_tagged_with_every_path },

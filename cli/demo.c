@@ -13,6 +13,7 @@
 #include "common/datadir.h"
 #include "common/errors.h"
 #include "common/outdir.h"
+#include "reports/report.h"
 #include "sim/sim.h"
 
 #define STAMP ".metaleak-demo"
@@ -49,6 +50,30 @@ run_analysis (const char *run, gboolean quiet, GError **error)
                    quiet ? (char *) "--quiet" : NULL, NULL };
 
   return ml_analyze_main (quiet ? 5 : 4, argv, error);
+}
+
+/* The policy report of the default case; ends by saying where it is.  A
+ * report without images (gnuplot missing) still prints its paths and
+ * passes the partial-result error up. */
+static gboolean
+run_report (const char *run, GError **error)
+{
+  g_autofree char *casedir = g_build_filename (run, "cases", "default", NULL);
+  g_autofree char *report = g_build_filename (casedir, "report", NULL);
+  MlReportOptions opt = { .casedir = casedir, .audience = ML_AUDIENCE_POLICY, .format = ML_FORMAT_PNG,
+                          .quiet = TRUE };
+  g_autoptr(GError) local = NULL;
+  gboolean ok = ml_report_run (&opt, &local);
+
+  if (!ok && !g_error_matches (local, ML_ERROR, ML_ERROR_PARTIAL))
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  printf ("metaleak demo: report written\n  open:   %s/index.html\n  brief:  %s/brief.md\n", report, report);
+  if (!ok)
+    g_propagate_error (error, g_steal_pointer (&local));
+  return ok;
 }
 
 gboolean
@@ -101,5 +126,7 @@ ml_demo_main (int argc, char **argv, GError **error)
           "  ground truth:  %s/truth.db\n"
           "  calibration:   %s/calibration.json\n",
           sc->people, sc->days, run, run, run, run, run);
-  return run_analysis (run, quiet, error);
+  if (!run_analysis (run, quiet, error))
+    return FALSE;
+  return run_report (run, error);
 }

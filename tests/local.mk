@@ -33,7 +33,9 @@ cli_tests = \
 	tests/cli/sim.sh \
 	tests/cli/cdr.sh \
 	tests/cli/export.sh \
-	tests/cli/demo.sh
+	tests/cli/demo.sh \
+	tests/cli/report.sh \
+	tests/cli/browser.sh
 TESTS += $(cli_tests)
 EXTRA_DIST += $(cli_tests) tests/cli/lib.sh tests/data
 

@@ -14,18 +14,23 @@
  *      worker (connection + tables) per thread.  Per row: the window, the
  *      directed edge (first window), night broadband and weekday daytime
  *      non-cellular counts per (source, place), and, for the sampled
- *      points, who was there.  Workers are merged with commutative
- *      operations (sum, min, union), so results do not depend on the
- *      thread count or the schedule.
+ *      points, who was there (per-worker lists; a bitmap shared by the
+ *      workers for the crowded points of cellular places).  Workers are
+ *      merged with commutative operations (sum, min, union), so results
+ *      do not depend on the thread count or the schedule.
  *   3. Homes, work places, uniqueness, home/work pair uniqueness and the
  *      graph curves; written to analysis.db.
  *
- * Hot path: scan_row() runs once per log row (10^8 a run): three probes of
- * read-only open-addressing tables, two or three updates of the worker's
- * own tables, no allocation except table growth.
+ * Hot path: resolve_row() and apply_row() run once per log row (10^8 a
+ * run), in batches whose cache misses overlap: three probes of read-only
+ * open-addressing tables, two or three updates of the worker's own tables,
+ * no allocation except table growth.  Memory per worker: ~16 bytes per
+ * distinct directed (source, lookup) pair, ~32 per (source, place) pair.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "analyze/casefile.h"
 #include "analyze/legalcase.h"
@@ -38,6 +43,7 @@
 #define MIN_LOCATED 10            /* sources considered: at least this many located lookups */
 #define SAMPLE_MAX 2000           /* people whose traces are tested for uniqueness */
 #define N_CHUNKS 64               /* rowid ranges: fixed, independent of the thread count */
+#define BATCH 256                 /* rows probed together (cache misses overlap) */
 #define MAX_THREADS 8             /* each thread holds its own tables: bound the memory */
 #define BUSINESS_WEIGHT 2         /* a corporate IP counts double for work, as in location.c */
 #define KM_PER_DEGREE (G_PI * ML_GEO_EARTH_RADIUS_KM / 180.0)
@@ -46,14 +52,35 @@
 
 static const double scales_km[ML_POP_N_SCALES] = { 0.5, 2.0, 10.0, 50.0 };
 
-/* ---- an open-addressing hash table: 64-bit keys (0 = empty) -> 32-bit values -- */
+/* ---- open-addressing hash tables ----------------------------------------------------
+ *
+ * Map: 64-bit keys (0 = empty) -> 32-bit values, key and value in one
+ * 16-byte slot so that a probe costs one cache miss.  Set: 64-bit words
+ * whose low 8 bits are a payload (a window) outside the key: the key is
+ * word >> 8 (never 0).  Both use linear probing at load <= 1/2 and a
+ * splitmix64 hash.  Tables of 2 MiB or more ask for transparent huge pages:
+ * the scan probes them at random, and 4 KiB pages would cost a TLB miss
+ * per probe. */
 
 typedef struct {
-  guint64 *keys;
-  guint32 *vals;
+  guint64 key;
+  guint32 val;
+  guint32 pad;
+} Slot;
+
+typedef struct {
+  Slot *slots;
   gsize mask;                     /* capacity - 1; capacity a power of two */
   gsize len;
-} Table;
+} Map;
+
+typedef struct {
+  guint64 *words;                 /* key << 8 | payload; 0 = empty */
+  gsize mask;
+  gsize len;
+} Set;
+
+#define HUGE_PAGE ((gsize) 2 << 20)
 
 static inline guint64
 mix64 (guint64 x)                 /* splitmix64's finaliser */
@@ -65,83 +92,212 @@ mix64 (guint64 x)                 /* splitmix64's finaliser */
   return x ^ (x >> 31);
 }
 
+/* Prefetch hints are macros, not inline functions: GCC 12 finds such a
+ * wrapper free of side effects and deletes its calls (dead code). */
+#ifdef __GNUC__
+#define PREFETCH(p) __builtin_prefetch (p)
+#else
+#define PREFETCH(p) ((void) (p))
+#endif
+
+/* SIZE zeroed bytes, from an anonymous mapping on huge pages when large
+ * (the kernel zeroes pages on first touch: no memset pass over memory that
+ * may never be touched); free with big_free (p, SIZE). */
+static gpointer
+big_alloc0 (gsize size)
+{
+#if defined(MAP_ANONYMOUS) && defined(MADV_HUGEPAGE)
+  if (size >= HUGE_PAGE)
+    {
+      gpointer p = mmap (NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (p == MAP_FAILED)
+        g_error ("population mode: out of memory (%" G_GSIZE_FORMAT " bytes)", size);
+      madvise (p, size, MADV_HUGEPAGE);
+      return p;
+    }
+#endif
+  return g_malloc0 (size);
+}
+
 static void
-table_init (Table *t, gsize capacity)
+big_free (gpointer p, gsize size)
+{
+  if (p == NULL)
+    return;
+#if defined(MAP_ANONYMOUS) && defined(MADV_HUGEPAGE)
+  if (size >= HUGE_PAGE)
+    {
+      munmap (p, size);
+      return;
+    }
+#endif
+  g_free (p);
+}
+
+static gsize
+capacity_for (gsize n)
 {
   gsize cap = 16;
 
-  while (cap < capacity)
+  while (cap < n)
     cap *= 2;
-  t->keys = g_new0 (guint64, cap);
-  t->vals = g_new0 (guint32, cap);
-  t->mask = cap - 1;
-  t->len = 0;
+  return cap;
 }
 
 static void
-table_clear (Table *t)
+map_init (Map *m, gsize capacity)
 {
-  g_clear_pointer (&t->keys, g_free);
-  g_clear_pointer (&t->vals, g_free);
-  t->len = 0;
+  gsize cap = capacity_for (capacity);
+
+  m->slots = big_alloc0 (cap * sizeof (Slot));
+  m->mask = cap - 1;
+  m->len = 0;
 }
 
-static inline guint32 *
-table_probe (Table *t, guint64 key, gboolean *fresh);
+static void
+map_clear (Map *m)
+{
+  big_free (m->slots, (m->mask + 1) * sizeof (Slot));
+  m->slots = NULL;
+  m->len = 0;
+}
+
+static inline guint32 *map_probe (Map *m, guint64 key, gboolean *fresh);
 
 static void
-table_grow (Table *t)
+map_grow (Map *m)
 {
-  Table old = *t;
+  Map old = *m;
   gboolean fresh;
 
-  table_init (t, (old.mask + 1) * 2);
+  map_init (m, (old.mask + 1) * 2);
   for (gsize i = 0; i <= old.mask; i++)
-    if (old.keys[i] != 0)
-      *table_probe (t, old.keys[i], &fresh) = old.vals[i];
-  table_clear (&old);
+    if (old.slots[i].key != 0)
+      *map_probe (m, old.slots[i].key, &fresh) = old.slots[i].val;
+  map_clear (&old);
 }
 
 /* The value of KEY (non-zero), inserted as 0 when absent (*FRESH TRUE). */
 static inline guint32 *
-table_probe (Table *t, guint64 key, gboolean *fresh)
+map_probe (Map *m, guint64 key, gboolean *fresh)
 {
   gsize i;
 
-  if ((t->len + 1) * 2 > t->mask + 1)
-    table_grow (t);
-  for (i = mix64 (key) & t->mask; t->keys[i] != key; i = (i + 1) & t->mask)
-    if (t->keys[i] == 0)
+  if ((m->len + 1) * 2 > m->mask + 1)
+    map_grow (m);
+  for (i = mix64 (key) & m->mask; m->slots[i].key != key; i = (i + 1) & m->mask)
+    if (m->slots[i].key == 0)
       {
-        t->keys[i] = key;
-        t->vals[i] = 0;
-        t->len++;
+        m->slots[i].key = key;
+        m->len++;
         *fresh = TRUE;
-        return &t->vals[i];
+        return &m->slots[i].val;
       }
   *fresh = FALSE;
-  return &t->vals[i];
+  return &m->slots[i].val;
 }
 
 static inline const guint32 *
-table_get (const Table *t, guint64 key)
+map_get (const Map *m, guint64 key)
 {
-  for (gsize i = mix64 (key) & t->mask; t->keys[i] != 0; i = (i + 1) & t->mask)
-    if (t->keys[i] == key)
-      return &t->vals[i];
+  for (gsize i = mix64 (key) & m->mask; m->slots[i].key != 0; i = (i + 1) & m->mask)
+    if (m->slots[i].key == key)
+      return &m->slots[i].val;
   return NULL;
+}
+
+#define MAP_PREFETCH(m, key) PREFETCH (&(m)->slots[mix64 (key) & (m)->mask])
+
+static void
+set_init (Set *s, gsize capacity)
+{
+  gsize cap = capacity_for (capacity);
+
+  s->words = big_alloc0 (cap * sizeof (guint64));
+  s->mask = cap - 1;
+  s->len = 0;
+}
+
+static void
+set_clear (Set *s)
+{
+  big_free (s->words, (s->mask + 1) * sizeof (guint64));
+  s->words = NULL;
+  s->len = 0;
+}
+
+static inline void set_add_min (Set *s, guint64 key, guint8 payload);
+
+static void
+set_grow (Set *s)
+{
+  Set old = *s;
+
+  set_init (s, (old.mask + 1) * 2);
+  for (gsize i = 0; i <= old.mask; i++)
+    if (old.words[i] != 0)
+      set_add_min (s, old.words[i] >> 8, (guint8) old.words[i]);
+  set_clear (&old);
+}
+
+/* Add KEY (non-zero, < 2^56) with PAYLOAD, or lower its payload to PAYLOAD. */
+static inline void
+set_add_min (Set *s, guint64 key, guint8 payload)
+{
+  gsize i;
+
+  if ((s->len + 1) * 2 > s->mask + 1)
+    set_grow (s);
+  for (i = mix64 (key) & s->mask; s->words[i] != 0; i = (i + 1) & s->mask)
+    if (s->words[i] >> 8 == key)
+      {
+        if ((guint8) s->words[i] > payload)
+          s->words[i] = key << 8 | payload;
+        return;
+      }
+  s->words[i] = key << 8 | payload;
+  s->len++;
+}
+
+/* The payload of KEY, or -1 when absent. */
+static inline int
+set_get (const Set *s, guint64 key)
+{
+  for (gsize i = mix64 (key) & s->mask; s->words[i] != 0; i = (i + 1) & s->mask)
+    if (s->words[i] >> 8 == key)
+      return (guint8) s->words[i];
+  return -1;
+}
+
+#define SET_PREFETCH(s, key) PREFETCH (&(s)->words[mix64 (key) & (s)->mask])
+
+/* Keys: an edge is (source + 1) << 28 | lookup; a (source, place, kind)
+ * count (source + 1) << 32 | place << 1 | kind.  Dense handle indices stay
+ * below MAX_HANDLES. */
+#define MAX_HANDLES ((1u << 28) - 2)
+
+static inline guint64
+edge_key (guint32 s, guint32 d)
+{
+  return ((guint64) s + 1) << 28 | d;
+}
+
+static inline guint64
+place_key (guint32 s, guint32 place, int kind)
+{
+  return ((guint64) s + 1) << 32 | (guint64) place << 1 | (guint64) kind;
 }
 
 /* ---- the scan's shared state and its workers --------------------------------- */
 
-typedef enum { MERGE_SUM, MERGE_MIN, MERGE_SET } MergeOp;
-
 typedef struct {
   MlDb *db;
   MlStmt *stmt;
-  Table places;                   /* (source + 1) << 32 | place << 1 | kind -> weighted lookups */
-  Table edges;                    /* (source + 1) << 32 | lookup -> first window */
-  Table members;                  /* (point + 1) << 32 | source -> 1 */
+  Map places;                     /* place_key -> weighted lookups */
+  Set edges;                      /* edge_key, payload: first window */
+  GArray **lists;                 /* per sampled point not crowded: sources seen there (repeats
+                                     until finish_lists()), or NULL */
+  guint n_lists;
   guint32 *located;               /* per handle: located lookups as source */
   guint8 *first;                  /* per handle: first window as source, NO_WINDOW if none */
   guint64 *rows;                  /* per window: rows */
@@ -150,6 +306,7 @@ typedef struct {
 
 typedef struct {
   double lat, lon;
+  MlIpClass cls;                  /* of the first IP found there */
 } Place;
 
 typedef struct {
@@ -160,15 +317,17 @@ typedef struct {
 
 typedef struct {
   const MlCase *c;
-  Table handles;                  /* handle id + 1 -> dense index */
+  Map handles;                    /* handle id + 1 -> dense index */
   GArray *handle_ids;             /* gint64: dense index -> handle id, ascending */
-  Table ips;                      /* ip id + 1 -> (place + 1) << 3 | MlIpClass; place + 1 = 0: no position */
+  Map ips;                        /* ip id + 1 -> (place + 1) << 3 | MlIpClass; place + 1 = 0: no position */
   GArray *places;                 /* Place */
-  Table points;                   /* ((hour << 32) | place) + 1 -> point index */
+  Map points;                     /* ((hour << 32) | place) + 1 -> point index */
   guint n_points;
+  guint32 **crowded;              /* per point: for a cellular place, a bitmap of the sources
+                                     there, shared by the workers (atomic OR); else NULL */
   gboolean whole_log;             /* no orders: every row is window 0 */
   MlDay day0;
-  gint8 *day_window;              /* day - day0 -> window, -1 outside the returned windows */
+  gint16 *day_window;             /* day - day0 -> window, -1 outside the returned windows */
   gint64 n_days;
   int n_windows;
   int night_start, night_end, work_start, work_end;   /* seconds of the day */
@@ -200,7 +359,7 @@ in_hours (int sec, int start, int end)
 static inline gboolean
 ip_place (const Scan *sc, gint64 ip, guint32 *place, MlIpClass *cls)
 {
-  const guint32 *v = table_get (&sc->ips, (guint64) ip + 1);
+  const guint32 *v = map_get (&sc->ips, (guint64) ip + 1);
 
   if (v == NULL || (*v >> 3) == 0)
     return FALSE;
@@ -209,59 +368,110 @@ ip_place (const Scan *sc, gint64 ip, guint32 *place, MlIpClass *cls)
   return TRUE;
 }
 
-static inline void
-count_place (Worker *w, guint32 s, guint32 place, int kind, guint32 weight)
-{
-  gboolean fresh;
+/* A log row, and what the dictionaries say about it. */
+typedef struct {
+  MlTime ts;
+  gint64 source, lookup, ip;
+  int win;                        /* -1: outside the windows or unknown handles */
+  guint32 s, d, place;
+  gboolean located;
+  MlIpClass cls;
+} LogRow;
 
-  *table_probe (&w->places, ((guint64) s + 1) << 32 | (guint64) place << 1 | (guint64) kind, &fresh) += weight;
+/* Stage 1 of a batch: window and dense indices; the worker's slots for the
+ * row are prefetched for stage 2. */
+static inline void
+resolve_row (const Scan *sc, const Worker *w, LogRow *r)
+{
+  const guint32 *si, *di;
+
+  r->win = window_of (sc, r->ts);
+  if (r->win < 0 || (si = map_get (&sc->handles, (guint64) r->source + 1)) == NULL
+      || (di = map_get (&sc->handles, (guint64) r->lookup + 1)) == NULL)
+    {
+      r->win = -1;
+      return;
+    }
+  r->s = *si;
+  r->d = *di;
+  r->located = ip_place (sc, r->ip, &r->place, &r->cls);
+  SET_PREFETCH (&w->edges, edge_key (r->s, r->d));
+  PREFETCH (&w->located[r->s]);
+  if (r->located && r->cls != ML_IP_CELLULAR)
+    MAP_PREFETCH (&w->places, place_key (r->s, r->place, 0));
 }
 
-/* One log row (the hot path). */
+/* Stage 2: the worker's counts. */
 static inline void
-scan_row (const Scan *sc, Worker *w, MlTime ts, gint64 source, gint64 lookup, gint64 ip)
+apply_row (const Scan *sc, Worker *w, const LogRow *r)
 {
-  int win = window_of (sc, ts), sec;
-  const guint32 *si, *di;
-  guint32 s, place, *e;
-  MlIpClass cls;
+  int sec = ml_second_of_day (r->ts);
   gboolean fresh;
 
-  if (win < 0 || (si = table_get (&sc->handles, (guint64) source + 1)) == NULL
-      || (di = table_get (&sc->handles, (guint64) lookup + 1)) == NULL)
+  w->rows[r->win]++;
+  w->first[r->s] = MIN (w->first[r->s], (guint8) r->win);
+  set_add_min (&w->edges, edge_key (r->s, r->d), (guint8) r->win);
+  if (!r->located)
     return;
-  s = *si;
-  w->rows[win]++;
-  w->first[s] = MIN (w->first[s], (guint8) win);
-  e = table_probe (&w->edges, ((guint64) s + 1) << 32 | *di, &fresh);
-  *e = fresh ? (guint32) win : MIN (*e, (guint32) win);
-  if (!ip_place (sc, ip, &place, &cls))
-    return;
-  w->located[s]++;
-  sec = ml_second_of_day (ts);
-  if (cls == ML_IP_BROADBAND && in_hours (sec, sc->night_start, sc->night_end))
-    count_place (w, s, place, 0, 1);
-  if ((cls == ML_IP_BROADBAND || cls == ML_IP_BUSINESS || cls == ML_IP_WIFI) && !ml_is_weekend (ml_day_of (ts))
-      && in_hours (sec, sc->work_start, sc->work_end))
-    count_place (w, s, place, 1, cls == ML_IP_BUSINESS ? BUSINESS_WEIGHT : 1);
-  if (sc->n_points > 0 && ts >= 0)
+  w->located[r->s]++;
+  if (r->cls == ML_IP_BROADBAND && in_hours (sec, sc->night_start, sc->night_end))
+    *map_probe (&w->places, place_key (r->s, r->place, 0), &fresh) += 1;
+  if ((r->cls == ML_IP_BROADBAND || r->cls == ML_IP_BUSINESS || r->cls == ML_IP_WIFI)
+      && !ml_is_weekend (ml_day_of (r->ts)) && in_hours (sec, sc->work_start, sc->work_end))
+    *map_probe (&w->places, place_key (r->s, r->place, 1), &fresh) += r->cls == ML_IP_BUSINESS ? BUSINESS_WEIGHT : 1;
+  if (sc->n_points > 0 && r->ts >= 0)
     {
-      const guint32 *pt = table_get (&sc->points, ((guint64) (ts / 3600) << 32 | place) + 1);
-      if (pt != NULL)
-        table_probe (&w->members, ((guint64) *pt + 1) << 32 | s, &fresh);
+      const guint32 *pt = map_get (&sc->points, ((guint64) (r->ts / 3600) << 32 | r->place) + 1);
+      if (pt != NULL && sc->crowded[*pt] != NULL)
+        g_atomic_int_or (&sc->crowded[*pt][r->s >> 5], 1u << (r->s & 31));
+      else if (pt != NULL)
+        {
+          if (w->lists[*pt] == NULL)
+            w->lists[*pt] = g_array_new (FALSE, FALSE, sizeof (guint32));
+          g_array_append_val (w->lists[*pt], r->s);
+        }
     }
+}
+
+/* Rows are handled in batches: first every row's dictionary probes (their
+ * cache misses overlap thanks to the prefetches), then every update. */
+static void
+process_batch (const Scan *sc, Worker *w, LogRow *rows, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      MAP_PREFETCH (&sc->handles, (guint64) rows[i].source + 1);
+      MAP_PREFETCH (&sc->handles, (guint64) rows[i].lookup + 1);
+      MAP_PREFETCH (&sc->ips, (guint64) rows[i].ip + 1);
+    }
+  for (guint i = 0; i < n; i++)
+    resolve_row (sc, w, &rows[i]);
+  for (guint i = 0; i < n; i++)
+    if (rows[i].win >= 0)
+      apply_row (sc, w, &rows[i]);
 }
 
 static gboolean
 scan_range (const Scan *sc, Worker *w, gint64 lo, gint64 hi, GError **error)
 {
+  LogRow batch[BATCH];
   MlStmt *s = w->stmt;
+  guint n = 0;
   MlStep st;
 
   if (!ml_stmt_bind_int64 (s, 1, lo, error) || !ml_stmt_bind_int64 (s, 2, hi, error))
     return FALSE;
   while ((st = ml_stmt_step (s, error)) == ML_STEP_ROW)
-    scan_row (sc, w, ml_stmt_int64 (s, 0), ml_stmt_int64 (s, 1), ml_stmt_int64 (s, 2), ml_stmt_int64 (s, 3));
+    {
+      batch[n] = (LogRow) { .ts = ml_stmt_int64 (s, 0), .source = ml_stmt_int64 (s, 1),
+                            .lookup = ml_stmt_int64 (s, 2), .ip = ml_stmt_int64 (s, 3) };
+      if (++n == BATCH)
+        {
+          process_batch (sc, w, batch, n);
+          n = 0;
+        }
+    }
+  process_batch (sc, w, batch, n);
   ml_stmt_reset (s);
   return st == ML_STEP_DONE;
 }
@@ -292,15 +502,16 @@ scan_chunk (guint chunk, gpointer data)
 static gboolean
 worker_init (Worker *w, const Scan *sc, const char *path, GError **error)
 {
-  guint n = sc->handle_ids->len;
+  guint n = MAX (sc->handle_ids->len, 1);
 
   memset (w, 0, sizeof *w);
-  table_init (&w->places, 1024);
-  table_init (&w->edges, 1024);
-  table_init (&w->members, 1024);
-  w->located = g_new0 (guint32, MAX (n, 1));
-  w->first = g_malloc (MAX (n, 1));
-  memset (w->first, NO_WINDOW, MAX (n, 1));
+  map_init (&w->places, 1024);
+  set_init (&w->edges, 1024);
+  w->lists = g_new0 (GArray *, MAX (sc->n_points, 1));
+  w->n_lists = sc->n_points;
+  w->located = g_new0 (guint32, n);
+  w->first = g_malloc (n);
+  memset (w->first, NO_WINDOW, n);
   w->rows = g_new0 (guint64, sc->n_windows);
   return (w->db = ml_db_open (path, ML_DB_READONLY, error)) != NULL
          && (w->stmt = ml_db_prepare (w->db, "SELECT ts, source, lookup, ip FROM lookup_log"
@@ -312,40 +523,39 @@ worker_clear (Worker *w)
 {
   g_clear_pointer (&w->stmt, ml_stmt_free);
   g_clear_pointer (&w->db, ml_db_free);
-  table_clear (&w->places);
-  table_clear (&w->edges);
-  table_clear (&w->members);
+  map_clear (&w->places);
+  set_clear (&w->edges);
+  for (guint p = 0; w->lists != NULL && p < w->n_lists; p++)
+    if (w->lists[p] != NULL)
+      g_array_unref (w->lists[p]);
+  g_clear_pointer (&w->lists, g_free);
   g_clear_pointer (&w->located, g_free);
   g_clear_pointer (&w->first, g_free);
   g_clear_pointer (&w->rows, g_free);
   g_clear_error (&w->error);
 }
 
-static void
-table_merge (Table *into, const Table *from, MergeOp op)
-{
-  gboolean fresh;
-
-  for (gsize i = 0; i <= from->mask; i++)
-    if (from->keys[i] != 0)
-      {
-        guint32 *v = table_probe (into, from->keys[i], &fresh), x = from->vals[i];
-        *v = op == MERGE_SUM ? *v + x : op == MERGE_MIN && !fresh ? MIN (*v, x) : x;
-      }
-}
-
-/* Fold every worker into workers[0]. */
+/* Fold every worker into workers[0]: sums, minima, unions. */
 static void
 merge_workers (Scan *sc)
 {
   Worker *a = &sc->workers[0];
+  gboolean fresh;
 
   for (guint k = 1; k < sc->n_workers; k++)
     {
       Worker *b = &sc->workers[k];
-      table_merge (&a->places, &b->places, MERGE_SUM);
-      table_merge (&a->edges, &b->edges, MERGE_MIN);
-      table_merge (&a->members, &b->members, MERGE_SET);
+      for (gsize i = 0; i <= b->places.mask; i++)
+        if (b->places.slots[i].key != 0)
+          *map_probe (&a->places, b->places.slots[i].key, &fresh) += b->places.slots[i].val;
+      for (gsize i = 0; i <= b->edges.mask; i++)
+        if (b->edges.words[i] != 0)
+          set_add_min (&a->edges, b->edges.words[i] >> 8, (guint8) b->edges.words[i]);
+      for (guint p = 0; p < sc->n_points; p++)
+        if (b->lists[p] != NULL && a->lists[p] == NULL)
+          a->lists[p] = g_steal_pointer (&b->lists[p]);
+        else if (b->lists[p] != NULL)
+          g_array_append_vals (a->lists[p], b->lists[p]->data, b->lists[p]->len);
       for (guint i = 0; i < sc->handle_ids->len; i++)
         {
           a->located[i] += b->located[i];
@@ -413,10 +623,9 @@ setup_windows (Scan *sc)
     }
   sc->day0 = lo;
   sc->n_days = hi > lo ? hi - lo : 0;
-  sc->day_window = g_malloc (MAX (sc->n_days, 1));
-  memset (sc->day_window, -1, MAX (sc->n_days, 1));
+  sc->day_window = g_new (gint16, MAX (sc->n_days, 1));
   for (gint64 d = 0; d < sc->n_days; d++)
-    sc->day_window[d] = (gint8) ml_legal_window_of (orders, ml_day_start ((MlDay) (lo + d)));
+    sc->day_window[d] = (gint16) ml_legal_window_of (orders, ml_day_start ((MlDay) (lo + d)));
 }
 
 static gboolean
@@ -431,7 +640,13 @@ load_handles (Scan *sc, MlDb *provider, GError **error)
   while ((st = ml_stmt_step (s, error)) == ML_STEP_ROW)
     {
       gint64 id = ml_stmt_int64 (s, 0);
-      *table_probe (&sc->handles, (guint64) id + 1, &fresh) = sc->handle_ids->len;
+      if (sc->handle_ids->len >= MAX_HANDLES)
+        {
+          g_set_error (error, ML_ERROR, ML_ERROR_INPUT, "%s: more than %u handles", ml_db_path (provider),
+                       MAX_HANDLES);
+          return FALSE;
+        }
+      *map_probe (&sc->handles, (guint64) id + 1, &fresh) = sc->handle_ids->len;
       g_array_append_val (sc->handle_ids, id);
     }
   return st == ML_STEP_DONE;
@@ -459,14 +674,14 @@ class_of (const char *t)
 /* The place index of position (LAT, LON): positions equal to 1e-5 degrees
  * (about a metre) are one place. */
 static guint32
-place_of (Scan *sc, GHashTable *index, double lat, double lon)
+place_of (Scan *sc, GHashTable *index, double lat, double lon, MlIpClass cls)
 {
   gint64 key = (gint64) llround (lat * 1e5) * 100000000 + llround (lon * 1e5);
   gpointer v;
 
   if (g_hash_table_lookup_extended (index, &key, NULL, &v))
     return GPOINTER_TO_UINT (v);
-  Place p = { lat, lon };
+  Place p = { lat, lon, cls };
   g_array_append_val (sc->places, p);
   g_hash_table_insert (index, g_memdup2 (&key, sizeof key), GUINT_TO_POINTER (sc->places->len - 1));
   return sc->places->len - 1;
@@ -493,9 +708,9 @@ load_ips (Scan *sc, MlDb *provider, const char *mmdb_path, GError **error)
       const char *text = ml_stmt_text (s, 1);
       if (text == NULL || !ml_geoip_lookup (geo, text, &hit, NULL) || !hit.found || isnan (hit.latitude))
         continue;
-      guint32 place = place_of (sc, index, hit.latitude, hit.longitude);
-      *table_probe (&sc->ips, (guint64) ml_stmt_int64 (s, 0) + 1, &fresh)
-        = (place + 1) << 3 | (guint32) class_of (hit.connection_type);
+      MlIpClass cls = class_of (hit.connection_type);
+      guint32 place = place_of (sc, index, hit.latitude, hit.longitude, cls);
+      *map_probe (&sc->ips, (guint64) ml_stmt_int64 (s, 0) + 1, &fresh) = (place + 1) << 3 | (guint32) cls;
     }
   return st == ML_STEP_DONE;
 }
@@ -564,12 +779,30 @@ sample_add (Scan *sc, guint32 handle, GArray *pts, GArray *sample)
   ml_rng_shuffle (&rng, pts->data, pts->len, sizeof (guint64));
   for (guint k = 0; k < x.n_points; k++)
     {
-      guint32 *v = table_probe (&sc->points, g_array_index (pts, guint64, k) + 1, &fresh);
+      guint32 *v = map_probe (&sc->points, g_array_index (pts, guint64, k) + 1, &fresh);
       if (fresh)
         *v = sc->n_points++;
       x.point[k] = *v;
     }
   g_array_append_val (sample, x);
+}
+
+/* A shared bitmap for every point at a cellular place: a carrier's egress
+ * point holds a large share of its subscribers every hour, too many for
+ * per-worker lists. */
+static void
+alloc_crowded (Scan *sc)
+{
+  guint n_words = sc->handle_ids->len / 32 + 1;
+
+  sc->crowded = g_new0 (guint32 *, MAX (sc->n_points, 1));
+  for (gsize i = 0; i <= sc->points.mask; i++)
+    {
+      const Slot *slot = &sc->points.slots[i];
+      guint32 place = (guint32) ((slot->key - 1) & 0xffffffff);
+      if (slot->key != 0 && g_array_index (sc->places, Place, place).cls == ML_IP_CELLULAR)
+        sc->crowded[slot->val] = g_new0 (guint32, n_words);
+    }
 }
 
 /* Up to SAMPLE_MAX sources with >= MIN_LOCATED located lookups, in the
@@ -596,6 +829,7 @@ choose_sample (Scan *sc, MlDb *provider, GArray *sample, GError **error)
       if (located >= MIN_LOCATED)
         sample_add (sc, order[i].handle, pts, sample);
     }
+  alloc_crowded (sc);
   return TRUE;
 }
 
@@ -616,8 +850,8 @@ home_and_work (const Scan *sc, const Worker *w, guint32 *home, guint32 *work)
       memset (best, 0, sizeof (guint32) * MAX (n, 1));
       for (gsize i = 0; i <= w->places.mask; i++)
         {
-          guint64 key = w->places.keys[i];
-          guint32 s = (guint32) (key >> 32) - 1, place = (guint32) (key & 0xffffffff) >> 1, v = w->places.vals[i];
+          guint64 key = w->places.slots[i].key;
+          guint32 s = (guint32) (key >> 32) - 1, place = (guint32) (key & 0xffffffff) >> 1, v = w->places.slots[i].val;
           if (key == 0 || (int) (key & 1) != kind || (kind == 1 && home[s] == place + 1))
             continue;
           if (v > best[s] || (v == best[s] && place + 1 < out[s]))
@@ -636,48 +870,102 @@ cmp_u32 (gconstpointer pa, gconstpointer pb)
   return a < b ? -1 : a > b;
 }
 
-/* Who was at each sampled point: per point, sorted source indices. */
-static GPtrArray *
-point_members (const Scan *sc, const Worker *w)
+/* Sort and de-duplicate the merged lists of workers[0]. */
+static void
+finish_lists (const Scan *sc, Worker *w)
 {
-  GPtrArray *lists = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
-
   for (guint p = 0; p < sc->n_points; p++)
-    g_ptr_array_add (lists, g_array_new (FALSE, FALSE, sizeof (guint32)));
-  for (gsize i = 0; i <= w->members.mask; i++)
-    if (w->members.keys[i] != 0)
-      {
-        guint32 s = (guint32) (w->members.keys[i] & 0xffffffff);
-        g_array_append_val (lists->pdata[(w->members.keys[i] >> 32) - 1], s);
-      }
-  for (guint p = 0; p < sc->n_points; p++)
-    g_array_sort (lists->pdata[p], cmp_u32);
-  return lists;
+    {
+      GArray *l = w->lists[p];
+      guint j = 0;
+      if (l == NULL)
+        continue;
+      g_array_sort (l, cmp_u32);
+      for (guint i = 0; i < l->len; i++)
+        if (j == 0 || g_array_index (l, guint32, i) != g_array_index (l, guint32, j - 1))
+          g_array_index (l, guint32, j++) = g_array_index (l, guint32, i);
+      g_array_set_size (l, j);
+    }
 }
 
-/* Keep in CAND (sorted source indices) those also in LIST (sorted). */
-static void
-intersect (GArray *cand, const GArray *list)
+/* The sources that shared every point so far with a sampled person: a
+ * sorted list, or a bitmap while only crowded points were met. */
+typedef struct {
+  GArray *list;                   /* guint32, sorted */
+  guint32 *bits;                  /* bitmap words, or unused */
+  guint n_words;
+  gboolean is_bits;
+  guint count;
+} Cand;
+
+static gboolean
+point_has (const Scan *sc, const Worker *w, guint32 p, guint32 s)
 {
+  if (sc->crowded[p] != NULL)
+    return (sc->crowded[p][s >> 5] >> (s & 31)) & 1;
+  return w->lists[p] != NULL && bsearch (&s, w->lists[p]->data, w->lists[p]->len, sizeof (guint32), cmp_u32) != NULL;
+}
+
+static inline guint
+popcount32 (guint32 x)
+{
+#ifdef __GNUC__
+  return (guint) __builtin_popcount (x);
+#else
+  x = x - ((x >> 1) & 0x55555555u);
+  x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+  return (((x + (x >> 4)) & 0x0f0f0f0fu) * 0x01010101u) >> 24;
+#endif
+}
+
+/* Narrow C to the sources also at point P; FIRST: C becomes point P. */
+static void
+cand_step (const Scan *sc, const Worker *w, Cand *c, guint32 p, gboolean first)
+{
+  const guint32 *bits = sc->crowded[p];
+  const GArray *l = w->lists[p];
   guint j = 0;
 
-  for (guint i = 0; i < cand->len; i++)
+  if (bits != NULL && (first || c->is_bits))
     {
-      guint32 s = g_array_index (cand, guint32, i);
-      if (bsearch (&s, list->data, list->len, sizeof (guint32), cmp_u32) != NULL)
-        g_array_index (cand, guint32, j++) = s;
+      c->is_bits = TRUE;
+      c->count = 0;
+      for (guint i = 0; i < c->n_words; i++)
+        c->count += popcount32 (c->bits[i] = first ? bits[i] : c->bits[i] & bits[i]);
+      return;
     }
-  g_array_set_size (cand, j);
+  if (first || c->is_bits)                 /* a list from P's, within the bitmap so far */
+    {
+      g_array_set_size (c->list, 0);
+      for (guint i = 0; l != NULL && i < l->len; i++)
+        {
+          guint32 x = g_array_index (l, guint32, i);
+          if (first || (c->bits[x >> 5] >> (x & 31)) & 1)
+            g_array_append_val (c->list, x);
+        }
+      c->is_bits = FALSE;
+    }
+  else
+    {
+      for (guint i = 0; i < c->list->len; i++)
+        if (point_has (sc, w, p, g_array_index (c->list, guint32, i)))
+          g_array_index (c->list, guint32, j++) = g_array_index (c->list, guint32, i);
+      g_array_set_size (c->list, j);
+    }
+  c->count = c->list->len;
 }
 
 /* out->uniqueness[k]: the share of the sampled people with at least k
  * points whose first k drawn points no other source was at, all of them
- * (de Montjoye et al. 2013); PEOPLE[k]: how many had k points. */
+ * (de Montjoye et al. 2013); PEOPLE[k]: how many had k points.  Once a
+ * person is unique, more points keep them unique. */
 static void
 uniqueness (const Scan *sc, const Worker *w, GArray *sample, MlPopResult *out, guint *people)
 {
-  g_autoptr(GPtrArray) lists = point_members (sc, w);
-  g_autoptr(GArray) cand = g_array_new (FALSE, FALSE, sizeof (guint32));
+  guint n_words = sc->handle_ids->len / 32 + 1;
+  g_autofree guint32 *bits = g_new (guint32, n_words);
+  g_autoptr(GArray) list = g_array_new (FALSE, FALSE, sizeof (guint32));
+  Cand c = { list, bits, n_words, FALSE, 0 };
   guint unique[ML_POP_K_MAX + 1] = { 0 };
 
   for (guint i = 0; i < sample->len; i++)
@@ -685,17 +973,11 @@ uniqueness (const Scan *sc, const Worker *w, GArray *sample, MlPopResult *out, g
       const Sampled *x = &g_array_index (sample, Sampled, i);
       for (guint k = 1; k <= x->n_points; k++)
         {
-          const GArray *list = lists->pdata[x->point[k - 1]];
-          if (k == 1)
-            {
-              g_array_set_size (cand, 0);
-              g_array_append_vals (cand, list->data, list->len);
-            }
-          else
-            intersect (cand, list);
-          g_warn_if_fail (cand->len >= 1);
+          if (k == 1 || c.count > 1)
+            cand_step (sc, w, &c, x->point[k - 1], k == 1);
+          g_warn_if_fail (c.count >= 1);
           people[k]++;
-          unique[k] += cand->len <= 1;
+          unique[k] += c.count <= 1;
         }
     }
   for (int k = 1; k <= ML_POP_K_MAX; k++)
@@ -782,19 +1064,18 @@ typedef struct {
 static void
 graph_edge (const Scan *sc, const Worker *w, Graph *g, guint32 s, guint32 d, guint32 win)
 {
-  const guint32 *rev = table_get (&w->edges, ((guint64) d + 1) << 32 | s);
+  int rev = set_get (&w->edges, edge_key (d, s));   /* the other way's first window, -1: never */
   gint64 hs = g_array_index (sc->handle_ids, gint64, s), hd = g_array_index (sc->handle_ids, gint64, d);
-  guint32 both = MAX (w->first[s], w->first[d]);
+  guint32 both = MAX (w->first[s], w->first[d]), mutual = NO_WINDOW;
 
   g->edges[MAX (win, both)]++;
-  if (rev != NULL && hs > hd)
+  if (rev >= 0 && hs > hd)
     return;                                /* the pair is counted from its other end */
-  guint32 mutual = rev != NULL ? MAX (MAX (win, *rev), both) : NO_WINDOW;
-  if (rev != NULL)
-    g->mutual[mutual]++;
+  if (rev >= 0)
+    g->mutual[mutual = MAX (MAX (win, (guint32) rev), both)]++;
   if (g->pop_edges != NULL)
     {
-      MlPopEdge x = { MIN (hs, hd), MAX (hs, hd), (guint8) MAX (rev != NULL ? MIN (win, *rev) : win, both),
+      MlPopEdge x = { MIN (hs, hd), MAX (hs, hd), (guint8) MAX (rev >= 0 ? MIN (win, (guint32) rev) : win, both),
                       (guint8) mutual };
       g_array_append_val (g->pop_edges, x);
     }
@@ -818,10 +1099,10 @@ build_graph (const Scan *sc, const Worker *w, Graph *g)
       }
   for (gsize i = 0; i <= w->edges.mask; i++)
     {
-      guint64 key = w->edges.keys[i];
-      guint32 s = (guint32) (key >> 32) - 1, d = (guint32) (key & 0xffffffff);
+      guint64 key = w->edges.words[i] >> 8;
+      guint32 s = (guint32) (key >> 28) - 1, d = (guint32) (key & ((1u << 28) - 1));
       if (key != 0 && s != d && w->first[d] != NO_WINDOW)
-        graph_edge (sc, w, g, s, d, w->edges.vals[i]);
+        graph_edge (sc, w, g, s, d, (guint8) w->edges.words[i]);
     }
 }
 
@@ -927,12 +1208,15 @@ scan_clear (Scan *sc)
     worker_clear (&sc->workers[k]);
   g_clear_pointer (&sc->workers, g_free);
   g_clear_pointer (&sc->pool, g_async_queue_unref);
-  table_clear (&sc->handles);
-  table_clear (&sc->ips);
-  table_clear (&sc->points);
+  map_clear (&sc->handles);
+  map_clear (&sc->ips);
+  map_clear (&sc->points);
   g_clear_pointer (&sc->handle_ids, g_array_unref);
   g_clear_pointer (&sc->places, g_array_unref);
   g_clear_pointer (&sc->day_window, g_free);
+  for (guint p = 0; sc->crowded != NULL && p < sc->n_points; p++)
+    g_free (sc->crowded[p]);
+  g_clear_pointer (&sc->crowded, g_free);
 }
 
 static void
@@ -940,9 +1224,9 @@ scan_init (Scan *sc, const MlCase *c)
 {
   memset (sc, 0, sizeof *sc);
   sc->c = c;
-  table_init (&sc->handles, 1024);
-  table_init (&sc->ips, 1024);
-  table_init (&sc->points, 1024);
+  map_init (&sc->handles, 1024);
+  map_init (&sc->ips, 1024);
+  map_init (&sc->points, 1024);
   sc->handle_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   sc->places = g_array_new (FALSE, FALSE, sizeof (Place));
   sc->night_start = (int) (c->night_start_h * 3600);
@@ -972,10 +1256,10 @@ summary_rows (const Scan *sc, const guint32 *home, const guint32 *work, guint wi
 
 /* Stage 3 from the merged worker: fills R, PEOPLE, *WITH_BOTH and ROWS. */
 static gboolean
-results (const Scan *sc, GArray *sample, MlEvaluator *e, MlPopResult *r, guint *people, guint *with_both,
+results (Scan *sc, GArray *sample, MlEvaluator *e, MlPopResult *r, guint *people, guint *with_both,
          GArray *rows, GError **error)
 {
-  const Worker *w = &sc->workers[0];
+  Worker *w = &sc->workers[0];
   guint n = MAX (sc->handle_ids->len, 1);
   g_autofree guint32 *home = g_new0 (guint32, n);
   g_autofree guint32 *work = g_new0 (guint32, n);
@@ -985,6 +1269,7 @@ results (const Scan *sc, GArray *sample, MlEvaluator *e, MlPopResult *r, guint *
   Graph g = { counts, counts + NO_WINDOW + 1, counts + 2 * (NO_WINDOW + 1), pop_edges, pop_sources };
 
   home_and_work (sc, w, home, work);
+  finish_lists (sc, w);
   uniqueness (sc, w, sample, r, people);
   homework (sc, w, home, work, r, with_both);
   build_graph (sc, w, &g);

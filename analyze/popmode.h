@@ -13,9 +13,11 @@
  * given, scores the reconstructed graph against truth (evaluate.h).
  *
  * Workload: one full scan of lookup_log, split into fixed rowid ranges
- * read by one connection per thread (common/parallel.h); 10^8 rows in well
- * under a minute on two cores.  Memory: ~24 bytes per distinct directed
- * (source, lookup) pair and per distinct (source, place) pair, per thread.
+ * read by one connection per thread (common/parallel.h): 10^8 rows in 47 s
+ * on two shared cores with the file in the page cache (population.md).
+ * Memory per thread: ~16 bytes per distinct directed (source, lookup) pair
+ * and ~32 per (source, place) pair; one bitmap of handles / 8 bytes per
+ * sampled point at a cellular place, shared.
  */
 #ifndef ML_POPMODE_H
 #define ML_POPMODE_H

@@ -14,7 +14,7 @@ sim_libsim_a_SOURCES = \
 	sim/traffic.c sim/traffic.h \
 	sim/writer.c sim/writer.h \
 	sim/manifest.c sim/manifest.h \
-	sim/calibration.c sim/calibration.h \
+	sim/calibration.c sim/calibration.h sim/calibration-private.h \
 	sim/export.c sim/export.h
 
 ML_SIM_TEST_LDADD = tests/unit/librunner.a sim/libsim.a common/libmetaleak.a $(ML_LIBS) $(CUNIT_LIBS)
@@ -25,7 +25,8 @@ sim_unit_tests = \
 	tests/unit/test-socialgraph \
 	tests/unit/test-mobility \
 	tests/unit/test-network \
-	tests/unit/test-traffic
+	tests/unit/test-traffic \
+	tests/unit/test-calibration
 check_PROGRAMS += $(sim_unit_tests)
 TESTS += $(sim_unit_tests)
 tests_unit_test_scenario_LDADD = $(ML_SIM_TEST_LDADD)
@@ -35,3 +36,4 @@ tests_unit_test_socialgraph_LDADD = $(ML_SIM_TEST_LDADD)
 tests_unit_test_mobility_LDADD = $(ML_SIM_TEST_LDADD)
 tests_unit_test_network_LDADD = $(ML_SIM_TEST_LDADD)
 tests_unit_test_traffic_LDADD = $(ML_SIM_TEST_LDADD)
+tests_unit_test_calibration_LDADD = $(ML_SIM_TEST_LDADD)

@@ -49,7 +49,7 @@
 #define CHILD_AGE_MIN 10        /* phone ownership near universal from 10-12 (Ofcom 2023) */
 #define OLD_HOME_SHARE 0.6      /* assumption: stay-at-home adults who are retired (65+) */
 #define DEVICES_MAX 8
-#define COMMUTE_DECAY_KM 5.0    /* gravity deterrence exp(-d / 5 km): assumption */
+#define COMMUTE_DECAY_KM 15.0   /* gravity deterrence exp(-d / 15 km): assumption, near the US mean commute of ~19 km (12 mi, NHTS 2017) */
 #define COMMUTE_ROUNDS 8        /* workers placed in 8 interleaved rounds (assumption) */
 #define SCHOOL_TRIES 32         /* redraws to give a school a district of its own */
 #define SERVICE_DEVICES_MAX 3   /* devices of a service on iMessage: 1-3 */

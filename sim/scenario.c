@@ -191,10 +191,10 @@ static const MlConfigSpec spec[] = {
   /* [messaging]: assumptions; target burstiness B = 0.4-0.7 (DESIGN.md). */
   { "messaging", "reply_probability", D, "0.5", 0, 1, NULL, FALSE, "probability of replying" },
   { "messaging", "reply_delay_minutes", D, "5", 0.1, 10080, NULL, FALSE, "mean reply delay, minutes" },
-  { "messaging", "burst_factor", D, "8", 1, 1000, NULL, FALSE, "rate multiplier in the bursty state" },
+  { "messaging", "burst_factor", D, "1000", 1, 1000, NULL, FALSE, "rate multiplier in the bursty state" },
   { "messaging", "burst_on_minutes", D, "20", 1, 10080, NULL, FALSE,
     "mean duration of the bursty state, minutes" },
-  { "messaging", "burst_off_minutes", D, "180", 1, 100000, NULL, FALSE,
+  { "messaging", "burst_off_minutes", D, "1200", 1, 100000, NULL, FALSE,
     "mean duration of the quiet state, minutes" },
   { "messaging", "night_activity", D, "0.05", 0, 1, NULL, FALSE,
     "rhythm floor at night relative to the peak" },

@@ -493,7 +493,7 @@ test_calibration_json_of_a_small_run_is_complete_and_deterministic (void)
   CU_ASSERT_STRING_EQUAL (without_plfit_p (first), without_plfit_p (second));
   CU_ASSERT_PTR_NOT_NULL (strstr (first, "\"samples\": {\"burstiness_people\": "));
   CU_ASSERT_PTR_NULL (strstr (first, "\"burstiness_people\": 0,"));
-  CU_ASSERT_PTR_NOT_NULL (strstr (first, "\"mobility_people\": 400, \"reciprocity_people\": 400}"));
+  CU_ASSERT_PTR_NOT_NULL (strstr (first, "\"mobility_people\": 400, \"reciprocity_people\": 300}"));
   CU_ASSERT_PTR_NULL (strstr (mu, "null"));
   CU_ASSERT_PTR_NOT_NULL (strstr (first, "\"target\": 0.6, \"low\": 0.45, \"high\": 0.75, \"within\": "));
   /* No messages and no service contacts in the fixture. */

@@ -4,7 +4,9 @@
  * a home broadband IP and a corporate IP of their own; people 10-19 come
  * in pairs (10, 11), (12, 13), ... sharing both IPs and the same lookup
  * times.  Everyone looks up at 23:00 on twelve nights and at noon on five
- * weekdays, so exactly half the people are unique by any k points.  Homes
+ * weekdays, and twice from one cellular address (a crowded place: its
+ * points are bitmaps) at hours of their own (a pair shares them), so
+ * exactly half the people are unique by any k points.  Homes
  * and work places all lie in one 50 km grid cell and at least 1.1 km
  * apart: the (home, work) pair makes the first ten unique at 0.5 km and
  * nobody at 50 km.  Person i looks up person i + 1 (mod 20) at night; 1
@@ -30,6 +32,7 @@
 #define PEOPLE 20
 #define STRANGER 5555
 #define NO_GEO_IP 0xC0000201u     /* 192.0.2.1: in no GeoIP record */
+#define CELL_IP 0x64400001u       /* 100.64.0.1: a CGNAT address */
 #define LONER 1020
 #define LONER_IP 0x0A630001u      /* 10.99.0.1 */
 
@@ -86,6 +89,7 @@ make_mmdb (const char *path)
       add_record (w, work_ip (i), lat, lon, "Corporate");
     }
   add_record (w, LONER_IP, 44.0, 6.0, "Cable/DSL");
+  add_record (w, CELL_IP, 45.6, 6.9, "Cellular");
   g_assert_true (ml_mmdb_writer_write (w, path, &error));
 }
 
@@ -108,6 +112,8 @@ add_person_rows (MlStmt *s, int i)
     add_row (s, ml_day_start (D0 + d) + 23 * 3600, me, 1000 + (i + 1) % PEOPLE, home_ip (i));
   for (int d = 0; d < 5; d++)
     add_row (s, ml_day_start (D0 + d) + 12 * 3600, me, i == 1 ? 1000 : STRANGER, work_ip (i));
+  for (int d = 5; d < 7; d++)                               /* the weekend, at the person's or pair's hour */
+    add_row (s, ml_day_start (D0 + d) + (i < 10 ? i : 10 + (i - 10) / 2) * 3600, me, STRANGER, CELL_IP);
 }
 
 static void
@@ -142,6 +148,7 @@ add_dictionary (MlDb *db)
       }
   add_ip (ip, NO_GEO_IP);
   add_ip (ip, LONER_IP);
+  add_ip (ip, CELL_IP);
 }
 
 static void
@@ -316,8 +323,8 @@ test_graph_counts_edges_among_sources_by_window (void)
   ML_ASSERT_CLOSE (graph_value (run.analysis, 2, "edges"), 22.0, 0);
   ML_ASSERT_CLOSE (graph_value (run.analysis, 2, "mutual_pairs"), 1.0, 0);
   ML_ASSERT_CLOSE (graph_value (run.analysis, 1, "reciprocity"), 2.0 / 21, 1e-12);
-  ML_ASSERT_CLOSE (graph_value (run.analysis, 1, "rows"), PEOPLE * 17.0 + 9, 0);
-  ML_ASSERT_CLOSE (graph_value (run.analysis, 2, "rows"), PEOPLE * 17.0 + 11, 0);
+  ML_ASSERT_CLOSE (graph_value (run.analysis, 1, "rows"), PEOPLE * 19.0 + 9, 0);
+  ML_ASSERT_CLOSE (graph_value (run.analysis, 2, "rows"), PEOPLE * 19.0 + 11, 0);
   ML_ASSERT_CLOSE (graph_value (run.analysis, 2, "sources"), 21.0, 0);
   CU_ASSERT_EQUAL (run.r.edges, 22);
   run_clear (&run);
@@ -348,7 +355,7 @@ test_case_without_orders_takes_the_whole_log (void)
   c.first_service = ML_CASE_SERVICE_AUTO;
   CU_ASSERT_TRUE_FATAL (run_pop (&run, &c, TRUE, FALSE, "a5.db"));
   ML_ASSERT_CLOSE (graph_value (run.analysis, 1, "edges"), 23.0, 0);   /* 3 -> 7 now counts */
-  ML_ASSERT_CLOSE (graph_value (run.analysis, 1, "rows"), PEOPLE * 17.0 + 12, 0);
+  ML_ASSERT_CLOSE (graph_value (run.analysis, 1, "rows"), PEOPLE * 19.0 + 12, 0);
   CU_ASSERT_TRUE (isnan (graph_value (run.analysis, 2, "edges")));
   run_clear (&run);
 }
@@ -385,6 +392,111 @@ test_results_are_reproducible (void)
   run_clear (&b);
 }
 
+/* ---- crowded points ----
+ *
+ * Twenty-one people with exactly two points each, from ten lookups.
+ * Group A (handles 3000 + i, i < 11): two cellular points, X at hour i / 2
+ * on D0 and Y at hour ((i + 1) % 10) / 2 on D0 + 1, so every point is
+ * shared by two people and X and Y together single out one, except that
+ * A10 repeats A0.  Group B (3100 + i, i < 10): a cellular point X' as X
+ * (on D0 + 2, another egress) and a home point Z at 23:00 on D0 + 3 on the
+ * broadband address of group ((i + 1) % 10) / 2.  Nobody is unique with
+ * one point; with two, A1..A9 and B0..B9 are: 19 of 21. */
+
+#define CELL_A 0x64400001u
+#define CELL_B 0x64500001u
+
+static void
+crowd_rows (MlStmt *s)
+{
+  for (int i = 0; i < 11; i++)
+    for (int r = 0; r < 5; r++)
+      {
+        int x = (i % 10) / 2, y = ((i % 10 + 1) % 10) / 2;
+        add_row (s, ml_day_start (D0) + x * 3600 + r * 60, 3000 + i, STRANGER, CELL_A);
+        add_row (s, ml_day_start (D0 + 1) + y * 3600 + r * 60, 3000 + i, STRANGER, CELL_A);
+      }
+  for (int i = 0; i < 10; i++)
+    for (int r = 0; r < 5; r++)
+      {
+        add_row (s, ml_day_start (D0 + 2) + (i / 2) * 3600 + r * 60, 3100 + i, STRANGER, CELL_B);
+        add_row (s, ml_day_start (D0 + 3) + 23 * 3600 + r * 60, 3100 + i, STRANGER,
+                 0x0A200001u + ((guint32) (((i + 1) % 10) / 2) << 8));
+      }
+}
+
+static void
+crowd_dictionary (MlDb *db)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MlStmt) h = ml_db_prepare (db, ML_SQL_INSERT_HANDLE, &error);
+  g_autoptr(MlStmt) ip = ml_db_prepare (db, ML_SQL_INSERT_IP, &error);
+  gint64 ids[22];
+
+  for (int i = 0; i < 11; i++)
+    ids[i] = 3000 + i;
+  for (int i = 0; i < 10; i++)
+    ids[11 + i] = 3100 + i;
+  ids[21] = STRANGER;
+  for (int i = 0; i < 22; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("+999%08" G_GINT64_FORMAT, ids[i]);
+      g_assert_true (ml_stmt_bind_int64 (h, 1, ids[i], &error) && ml_stmt_bind_text (h, 2, text, -1, &error)
+                     && ml_stmt_run (h, &error));
+    }
+  add_ip (ip, CELL_A);
+  add_ip (ip, CELL_B);
+  for (guint32 g = 0; g < 5; g++)
+    add_ip (ip, 0x0A200001u + (g << 8));
+}
+
+static char *
+crowd_run (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = ml_test_path ("crowd");
+  g_autofree char *mmdb = g_build_filename (dir, "geo.mmdb", NULL);
+  g_autofree char *provider = g_build_filename (dir, "provider.db", NULL);
+  g_autoptr(MlMmdbWriter) w = ml_mmdb_writer_new ("metaleak-City", NULL, 1);
+  g_autoptr(MlDb) db = NULL;
+  g_autoptr(MlStmt) s = NULL;
+
+  g_mkdir_with_parents (dir, 0700);
+  add_record (w, CELL_A, 45.6, 6.9, "Cellular");
+  add_record (w, CELL_B, 46.6, 6.9, "Cellular");
+  for (guint32 g = 0; g < 5; g++)
+    add_record (w, 0x0A200001u + (g << 8), 45.0 + g * 0.01, 7.0, "Cable/DSL");
+  g_assert_true (ml_mmdb_writer_write (w, mmdb, &error));
+  db = ml_db_create (provider, FALSE, &error);
+  g_assert_true (db != NULL && ml_schema_provider_create (db, &error) && ml_db_begin (db, &error));
+  s = ml_db_prepare (db, ML_SQL_INSERT_LOOKUP, &error);
+  crowd_rows (s);
+  g_clear_pointer (&s, ml_stmt_free);
+  crowd_dictionary (db);
+  g_assert_true (ml_db_commit (db, &error) && ml_schema_provider_index (db, &error) && ml_db_finish (db, &error));
+  return dir;
+}
+
+static void
+test_crowded_points_intersect_as_bitmaps_and_lists (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = crowd_run ();
+  g_autofree char *provider = g_build_filename (dir, "provider.db", NULL);
+  g_autofree char *mmdb = g_build_filename (dir, "geo.mmdb", NULL);
+  g_autofree char *analysis = g_build_filename (dir, "analysis.db", NULL);
+  g_autoptr(MlDb) p = ml_db_open (provider, ML_DB_READONLY, &error);
+  g_autoptr(MlDb) a = ml_db_create (analysis, FALSE, &error);
+  MlCase c = fixture_case ();
+  MlPopResult r;
+
+  CU_ASSERT_TRUE_FATAL (ml_popmode_run (&c, p, mmdb, NULL, a, &r, &error));
+  CU_ASSERT_EQUAL (r.people, 21);
+  ML_ASSERT_CLOSE (r.uniqueness[1], 0.0, 1e-12);
+  ML_ASSERT_CLOSE (r.uniqueness[2], 19.0 / 21, 1e-12);
+  CU_ASSERT_TRUE (isnan (r.uniqueness[3]));          /* nobody has three points */
+}
+
 static CU_TestInfo pop_tests[] = {
   { "half the people are unique by any k points", test_half_the_people_are_unique_by_any_k_points },
   { "home/work pairs are unique at fine scale only", test_home_work_pairs_are_unique_at_fine_scale_only },
@@ -393,6 +505,7 @@ static CU_TestInfo pop_tests[] = {
   { "case without orders takes the whole log", test_case_without_orders_takes_the_whole_log },
   { "without GeoIP there are no places but a graph", test_without_geoip_there_are_no_places_but_a_graph },
   { "results are reproducible", test_results_are_reproducible },
+  { "crowded points intersect as bitmaps and lists", test_crowded_points_intersect_as_bitmaps_and_lists },
   CU_TEST_INFO_NULL,
 };
 

@@ -114,7 +114,7 @@ test_defaults_load_without_a_file_and_match_the_table (void)
   ML_ASSERT_CLOSE (sc->jump_beta, 1.75, 0);
   ML_ASSERT_CLOSE (sc->cgnat_users_per_ip, 300, 0);
   ML_ASSERT_CLOSE (sc->cell_session_max_minutes, 360, 0);
-  ML_ASSERT_CLOSE (sc->burst_off_minutes, 180, 0);
+  ML_ASSERT_CLOSE (sc->burst_off_minutes, 1200, 0);
   CU_ASSERT_EQUAL (sc->address_book_extra, 60);
   CU_ASSERT_EQUAL (sc->n_cast, 0);
 }

@@ -207,6 +207,9 @@ test_a_shorter_ttl_gives_more_lookups (void)
   fixture_clear (&b);
 }
 
+/* Initiated messages average the person's activity (x 0.9 at weekends):
+ * the bursty process makes single days overdispersed, so the check is
+ * on the total over two weeks, within 5 %. */
 static void
 test_messages_follow_activity_and_are_reproducible (void)
 {
@@ -217,31 +220,29 @@ test_messages_follow_activity_and_are_reproducible (void)
   fixture_init (&f, "24");
   w = f.w;
 
-  for (guint32 p = 0; p < w->n_people; p++)
-    {
-      g_autoptr(GArray) e1 = g_array_new (FALSE, FALSE, sizeof (MlMsgEvent));
-      g_autoptr(GArray) e2 = g_array_new (FALSE, FALSE, sizeof (MlMsgEvent));
-      guint initiated = 0;
-      ml_traffic_messages (f.t, w, p, f.sc->start + 1, NULL, 0, e1);
-      ml_traffic_messages (f.t, w, p, f.sc->start + 1, NULL, 0, e2);
-      CU_ASSERT_EQUAL_FATAL (e1->len, e2->len);
-      CU_ASSERT_TRUE_FATAL (e1->len == 0 || memcmp (e1->data, e2->data, e1->len * sizeof (MlMsgEvent)) == 0);
-      for (guint i = 0; i < e1->len; i++)
-        {
-          const MlMsgEvent *ev = &g_array_index (e1, MlMsgEvent, i);
-          if (!ev->reply)
-            {
-              CU_ASSERT_EQUAL_FATAL (ev->sender, p);
-              CU_ASSERT_PTR_NOT_NULL_FATAL (ml_graph_edge (&w->graph, p, ev->recipient));
-              initiated++;
-            }
-        }
-      total += initiated;
-      if (ml_graph_degree (&w->graph, p) > 0)
-        expected += w->people[p].activity;
-    }
-  /* start + 1 is a Tuesday: the weekday rate; Poisson sum within 5 SE */
-  CU_ASSERT_TRUE (fabs ((double) total - expected) < 5 * sqrt (expected) + 0.02 * expected);
+  for (int d = 0; d < 14; d++)
+    for (guint32 p = 0; p < w->n_people; p++)
+      {
+        MlDay day = f.sc->start + d;
+        g_autoptr(GArray) e1 = g_array_new (FALSE, FALSE, sizeof (MlMsgEvent));
+        g_autoptr(GArray) e2 = g_array_new (FALSE, FALSE, sizeof (MlMsgEvent));
+        ml_traffic_messages (f.t, w, p, day, NULL, 0, e1);
+        ml_traffic_messages (f.t, w, p, day, NULL, 0, e2);
+        CU_ASSERT_EQUAL_FATAL (e1->len, e2->len);
+        CU_ASSERT_TRUE_FATAL (e1->len == 0 || memcmp (e1->data, e2->data, e1->len * sizeof (MlMsgEvent)) == 0);
+        for (guint i = 0; i < e1->len; i++)
+          {
+            const MlMsgEvent *ev = &g_array_index (e1, MlMsgEvent, i);
+            if (ev->reply)
+              continue;
+            CU_ASSERT_EQUAL_FATAL (ev->sender, p);
+            CU_ASSERT_PTR_NOT_NULL_FATAL (ml_graph_edge (&w->graph, p, ev->recipient));
+            total++;
+          }
+        if (ml_graph_degree (&w->graph, p) > 0)
+          expected += w->people[p].activity * (ml_is_weekend (day) ? 0.9 : 1.0);
+      }
+  CU_ASSERT_TRUE (fabs ((double) total - expected) < 0.05 * expected);
   fixture_clear (&f);
 }
 

@@ -18,8 +18,9 @@
  * service_contacts, trips: one full scan each, four scans in parallel,
  * filtered in C by the targets' person ids; no index is built).  Scoring a
  * target for one window count is then linear in its contacts and truth
- * rows: 1,000 targets x 12 window counts take well under a second.
- * docs/analyze/evaluation.md defines every metric.
+ * rows: 1,000 targets x 12 window counts take well under a second.  An
+ * evaluator is used by one thread at a time (it runs its own scan threads
+ * while opening).  docs/analyze/evaluation.md defines every metric.
  */
 #ifndef ML_EVALUATE_H
 #define ML_EVALUATE_H

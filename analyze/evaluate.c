@@ -96,12 +96,14 @@ cmp_i64 (gconstpointer pa, gconstpointer pb)
 static gboolean
 sorted_has (const GArray *a, gint64 v)
 {
-  return a != NULL && bsearch (&v, a->data, a->len, sizeof (gint64), cmp_i64) != NULL;
+  return a != NULL && a->len > 0 && bsearch (&v, a->data, a->len, sizeof (gint64), cmp_i64) != NULL;
 }
 
 static const Person *
 person_by_id (MlEvaluator *e, gint64 id)
 {
+  if (e->people->len == 0)
+    return NULL;
   return bsearch (&id, e->people->data, e->people->len, sizeof (Person), cmp_i64);
 }
 
@@ -127,6 +129,8 @@ person_by_handle (MlEvaluator *e, gint64 handle)
 static const Service *
 service_by_id (MlEvaluator *e, gint64 id)
 {
+  if (e->services->len == 0)
+    return NULL;
   return bsearch (&id, e->services->data, e->services->len, sizeof (Service), cmp_i64);
 }
 

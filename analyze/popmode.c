@@ -903,7 +903,7 @@ point_has (const Scan *sc, const Worker *w, guint32 p, guint32 s)
 {
   if (sc->crowded[p] != NULL)
     return (sc->crowded[p][s >> 5] >> (s & 31)) & 1;
-  return w->lists[p] != NULL && bsearch (&s, w->lists[p]->data, w->lists[p]->len, sizeof (guint32), cmp_u32) != NULL;
+  return w->lists[p] != NULL && w->lists[p]->len > 0 && bsearch (&s, w->lists[p]->data, w->lists[p]->len, sizeof (guint32), cmp_u32) != NULL;
 }
 
 static inline guint

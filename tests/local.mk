@@ -34,6 +34,7 @@ cli_tests = \
 	tests/cli/cdr.sh \
 	tests/cli/export.sh \
 	tests/cli/demo.sh \
+	tests/cli/analyze.sh \
 	tests/cli/report.sh \
 	tests/cli/browser.sh
 TESTS += $(cli_tests)

@@ -41,6 +41,23 @@ awk "BEGIN { exit !($r4 > $r1 && $r1 > 0.2) }" || fail "recall 1 window $r1, 4 w
 ok "contacts recall never falls as windows are chained ($r1 -> $r4)"
 
 grep -q '"summary"' $case_dir/findings.json || fail "findings.json has no summary"
+
+# The report: every file index.html references exists; PNGs are real images.
+rep=$case_dir/report
+[ -s $rep/index.html ] && [ -s $rep/brief.md ] || fail "demo report missing"
+for f in $(grep -oE '(src|href)="[^"#:]+"' $rep/index.html | sed -E 's/^(src|href)="//; s/"$//' | sort -u); do
+  [ -e "$rep/$f" ] || fail "index.html references missing $f"
+done
+n_png=$(ls $rep/plots/*.png 2>/dev/null | wc -l)
+if [ -n "${GNUPLOT:-}" ]; then
+  [ "$n_png" -ge 6 ] || fail "only $n_png plots"
+  for p in $rep/plots/*.png; do
+    [ "$(head -c 8 "$p" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] || fail "$p is not a PNG"
+    [ "$(wc -c < "$p")" -gt 5000 ] || fail "$p is trivially small"
+  done
+fi
+grep -Eq '[0-9]+ %' $rep/brief.md || fail "brief.md has no numbers"
+ok "the demo's report: every referenced file exists, $n_png PNG plots, a brief with numbers"
 run_ml 0 demo --quiet --out d
 ok "a second demo replaces the first"
 

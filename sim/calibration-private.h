@@ -56,9 +56,6 @@ double ml_calibration_growth_exponent (const double *s, gsize n_days);
 void ml_calibration_distinct_by_day (const MlCalStay *s, gsize n, MlDay first, int days,
                                      double *acc);
 
-/* Append PERSON's stays from truth.db TRUTH to OUT (MlCalStay), sorted by
- * start, with their places' coordinates. */
-gboolean ml_calibration_read_stays (MlDb *truth, guint32 person, GArray *out, GError **error);
 
 /* COUNTS[c] = people among 0 .. N_PEOPLE - 1 who contacted at least one
  * service of category c marked sensitive in truth.db (service_contacts

@@ -266,34 +266,6 @@ ml_calibration_distinct_by_day (const MlCalStay *s, gsize n, MlDay first, int da
     }
 }
 
-/* ---- stays --------------------------------------------------------------- */
-
-gboolean
-ml_calibration_read_stays (MlDb *truth, guint32 person, GArray *out, GError **error)
-{
-  g_autoptr(MlStmt) q = NULL;
-  MlStep step;
-
-  q = ml_db_prepare (truth,
-                     "SELECT s.start, s.end, s.place, p.lat, p.lon FROM stays s"
-                     " LEFT JOIN places p ON p.id = s.place WHERE s.person = ? ORDER BY s.start",
-                     error);
-  if (q == NULL || !ml_stmt_bind_int64 (q, 1, person, error))
-    return FALSE;
-  while ((step = ml_stmt_step (q, error)) == ML_STEP_ROW)
-    {
-      MlCalStay s;
-
-      s.start = ml_stmt_int64 (q, 0);
-      s.end = ml_stmt_int64 (q, 1);
-      s.place = ml_stmt_is_null (q, 2) ? ML_NONE : (guint32) ml_stmt_int64 (q, 2);
-      s.lat = ml_stmt_is_null (q, 3) ? NAN : ml_stmt_double (q, 3);
-      s.lon = ml_stmt_is_null (q, 4) ? NAN : ml_stmt_double (q, 4);
-      g_array_append_val (out, s);
-    }
-  return step == ML_STEP_DONE;
-}
-
 /* ---- service categories and message partners ----------------------------- */
 
 static int

@@ -305,7 +305,7 @@ export_day (Day *d, MlBandicoot *bc, GError **error)
 
 /* Generate every day into WR (and BC, when exporting). */
 static gboolean
-run_days (const MlWorld *w, MlSimWriter *wr, MlBandicoot *bc, gboolean quiet, GError **error)
+run_days (const MlWorld *w, MlSimWriter *wr, MlBandicoot *bc, GError **error)
 {
   const MlScenario *sc = w->sc;
   g_autoptr(MlMobility) m = ml_mobility_new (w);
@@ -335,7 +335,6 @@ run_days (const MlWorld *w, MlSimWriter *wr, MlBandicoot *bc, gboolean quiet, GE
            && export_day (&d, bc, error);
       ml_progress_update (progress, (guint64) i + 1, rows);
     }
-  (void) quiet;
   ml_progress_finish (progress);
   day_clear (&d);
   return ok;
@@ -367,7 +366,7 @@ ml_sim_run (const MlScenario *sc, const MlSimOptions *opts, GError **error)
   if (opts->export_bandicoot != NULL
       && (bc = ml_bandicoot_new (w, opts->export_bandicoot, opts->force, error)) == NULL)
     return FALSE;
-  if (!run_days (w, wr, bc, opts->quiet, error))
+  if (!run_days (w, wr, bc, error))
     return FALSE;
   g_debug ("days generated: %.2f s", (double) (g_get_monotonic_time () - t0) / 1e6);
   if (!ml_sim_writer_finish (wr, &counts, error))

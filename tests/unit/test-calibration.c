@@ -147,16 +147,6 @@ test_distinct_places_accumulate_day_by_day (void)
   ML_ASSERT_CLOSE (acc[3], 4.0, 1e-12);
 }
 
-static void
-assert_stay (GArray *a, guint i, MlTime start, MlTime end, guint32 place)
-{
-  const MlCalStay *s = &g_array_index (a, MlCalStay, i);
-
-  CU_ASSERT_EQUAL (s->start, start);
-  CU_ASSERT_EQUAL (s->end, end);
-  CU_ASSERT_EQUAL (s->place, place);
-}
-
 /* ---- truth.db fixtures ----------------------------------------------------- */
 
 static void
@@ -185,25 +175,6 @@ truth_fixture (const char *name, const char *inserts)
   db = ml_db_open (path, ML_DB_READONLY, &error);
   CU_ASSERT_PTR_NOT_NULL_FATAL (db);
   return db;
-}
-
-static void
-test_stays_are_read_in_time_order_with_place_coordinates (void)
-{
-  g_autoptr(MlDb) db = truth_fixture ("stays.db",
-    "INSERT INTO places (id, kind, lat, lon) VALUES (3, 'venue', 40.5, -88.5), (4, 'home', 41, -89);\n"
-    "INSERT INTO stays VALUES (1, 200, 300, 3, 0), (1, 100, 150, 4, 0), (1, 150, 200, NULL, 0),"
-    " (2, 100, 200, 3, 0);\n");
-  g_autoptr(GArray) a = g_array_new (FALSE, FALSE, sizeof (MlCalStay));
-  g_autoptr(GError) error = NULL;
-
-  CU_ASSERT_TRUE_FATAL (ml_calibration_read_stays (db, 1, a, &error));
-  CU_ASSERT_EQUAL_FATAL (a->len, 3);
-  assert_stay (a, 0, 100, 150, 4);
-  assert_stay (a, 1, 150, 200, ML_NONE);
-  assert_stay (a, 2, 200, 300, 3);
-  ML_ASSERT_CLOSE (g_array_index (a, MlCalStay, 2).lat, 40.5, 1e-12);
-  CU_ASSERT_TRUE (isnan (g_array_index (a, MlCalStay, 1).lon));
 }
 
 static void
@@ -544,8 +515,6 @@ static CU_TestInfo estimator_tests[] = {
 };
 
 static CU_TestInfo truth_tests[] = {
-  { "stays are read in time order with place coordinates",
-    test_stays_are_read_in_time_order_with_place_coordinates },
   { "category shares count each person once per sensitive category",
     test_category_shares_count_each_person_once_per_sensitive_category },
   { "message reciprocity is the share of pairs messaged both ways",

@@ -33,6 +33,7 @@
 #include <sys/mman.h>
 
 #include "analyze/casefile.h"
+#include "analyze/evidence.h"
 #include "analyze/legalcase.h"
 #include "analyze/popmode.h"
 #include "common/errors.h"
@@ -652,25 +653,6 @@ load_handles (Scan *sc, MlDb *provider, GError **error)
   return st == ML_STEP_DONE;
 }
 
-/* The class of a GeoIP connection_type, as evidence.c classifies it. */
-static MlIpClass
-class_of (const char *t)
-{
-  if (t == NULL || t[0] == '\0')
-    return ML_IP_UNKNOWN;
-  if (g_ascii_strcasecmp (t, "Cable/DSL") == 0 || g_ascii_strcasecmp (t, "Dialup") == 0
-      || g_ascii_strcasecmp (t, "Satellite") == 0)
-    return ML_IP_BROADBAND;
-  if (g_ascii_strcasecmp (t, "Corporate") == 0)
-    return ML_IP_BUSINESS;
-  if (g_ascii_strcasecmp (t, "Cellular") == 0)
-    return ML_IP_CELLULAR;
-  if (g_ascii_strncasecmp (t, "Wi-Fi", 5) == 0 || g_ascii_strncasecmp (t, "WiFi", 4) == 0
-      || g_ascii_strcasecmp (t, "Hotspot") == 0)
-    return ML_IP_WIFI;
-  return ML_IP_UNKNOWN;
-}
-
 /* The place index of position (LAT, LON): positions equal to 1e-5 degrees
  * (about a metre) are one place. */
 static guint32
@@ -708,7 +690,7 @@ load_ips (Scan *sc, MlDb *provider, const char *mmdb_path, GError **error)
       const char *text = ml_stmt_text (s, 1);
       if (text == NULL || !ml_geoip_lookup (geo, text, &hit, NULL) || !hit.found || isnan (hit.latitude))
         continue;
-      MlIpClass cls = class_of (hit.connection_type);
+      MlIpClass cls = ml_evidence_ip_class (hit.connection_type);
       guint32 place = place_of (sc, index, hit.latitude, hit.longitude, cls);
       *map_probe (&sc->ips, (guint64) ml_stmt_int64 (s, 0) + 1, &fresh) = (place + 1) << 3 | (guint32) cls;
     }

@@ -19,6 +19,7 @@
 
 #include "analyze/casefile.h"
 #include "common/errors.h"
+#include "common/json.h"
 #include "common/rng.h"
 
 #define I ML_CONFIG_INT
@@ -78,27 +79,6 @@ ml_case_free (MlCase *c)
   g_strfreev (c->targets);
   g_free (c->path);
   g_free (c);
-}
-
-/* ---- overrides ---- */
-
-/* Apply "group.key=value" TEXT to CFG (the group is what precedes the last
- * '.' before '=').  Malformed TEXT: ML_ERROR_USAGE. */
-static gboolean
-apply_override (MlConfig *cfg, const char *text, GError **error)
-{
-  const char *eq = strchr (text, '=');
-  g_autofree char *name = g_strndup (text, eq != NULL ? (gsize) (eq - text) : 0);
-  char *dot = strrchr (name, '.');
-
-  if (eq == NULL || dot == NULL || dot == name || dot[1] == '\0')
-    {
-      g_set_error (error, ML_ERROR, ML_ERROR_USAGE,
-                   "bad override '%s': expected GROUP.KEY=VALUE", text);
-      return FALSE;
-    }
-  *dot = '\0';
-  return ml_config_override (cfg, g_strstrip (name), g_strstrip (dot + 1), eq + 1, error);
 }
 
 /* ---- semantic checks ---- */
@@ -270,10 +250,7 @@ ml_case_load (const char *path, const char *const *overrides, GError **error)
     cfg = ml_config_new_defaults (spec, G_N_ELEMENTS (spec));
   if (cfg == NULL)
     return NULL;
-  for (gsize i = 0; overrides != NULL && overrides[i] != NULL; i++)
-    if (!apply_override (cfg, overrides[i], error))
-      return NULL;
-  if (!ml_config_validate (cfg, error))
+  if (!ml_config_override_all (cfg, overrides, error) || !ml_config_validate (cfg, error))
     return NULL;
   return case_from_config (cfg, path, error);
 }
@@ -348,131 +325,51 @@ targets_error (const MlCase *c, const char *format, ...)
 
 /* ---- manifest.json: a few keys of a file metaleak wrote ---- */
 
-static const char *
-skip_ws (const char *p)
-{
-  while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-    p++;
-  return p;
-}
-
-/* Decode the JSON string at *PP (which must point at '"'), advancing *PP
- * past it.  NULL if malformed.  \u escapes outside the BMP's surrogates
- * are decoded; a lone surrogate becomes U+FFFD. */
-static char *
-json_string (const char **pp)
-{
-  g_autoptr(GString) out = g_string_new (NULL);
-  const char *p = *pp;
-
-  if (*p++ != '"')
-    return NULL;
-  for (; *p != '"'; p++)
-    {
-      if (*p == '\0' || (guchar) *p < 0x20)
-        return NULL;
-      if (*p != '\\')
-        {
-          g_string_append_c (out, *p);
-          continue;
-        }
-      p++;
-      switch (*p)
-        {
-        case '"': case '\\': case '/': g_string_append_c (out, *p); break;
-        case 'b': g_string_append_c (out, '\b'); break;
-        case 'f': g_string_append_c (out, '\f'); break;
-        case 'n': g_string_append_c (out, '\n'); break;
-        case 'r': g_string_append_c (out, '\r'); break;
-        case 't': g_string_append_c (out, '\t'); break;
-        case 'u':
-          {
-            guint64 cp;
-            g_autofree char *hex = g_strndup (p + 1, 4);
-            if (strlen (hex) != 4 || !g_ascii_string_to_unsigned (hex, 16, 0, 0xffff, &cp, NULL))
-              return NULL;
-            g_string_append_unichar (out, (cp >= 0xd800 && cp <= 0xdfff) ? 0xfffd : (gunichar) cp);
-            p += 4;
-            break;
-          }
-        default: return NULL;
-        }
-    }
-  *pp = p + 1;
-  return g_string_free (g_steal_pointer (&out), FALSE);
-}
-
-/* The text just after "KEY": in JSON TEXT (the first occurrence of the key
- * as a member name), or NULL. */
-static const char *
-json_member (const char *text, const char *key)
-{
-  g_autofree char *quoted = g_strdup_printf ("\"%s\"", key);
-
-  for (const char *p = strstr (text, quoted); p != NULL; p = strstr (p + 1, quoted))
-    {
-      const char *q = skip_ws (p + strlen (quoted));
-      if ((p == text || p[-1] != '\\') && *q == ':')
-        return skip_ws (q + 1);
-    }
-  return NULL;
-}
-
-static char *
+static MlJson *
 read_manifest (const char *run_dir, char **path_out, GError **error)
 {
   g_autofree char *path = g_build_filename (run_dir != NULL ? run_dir : ".", "manifest.json", NULL);
-  g_autoptr(GError) e = NULL;
-  char *text = NULL;
+  MlJson *j;
 
-  if (!g_file_get_contents (path, &text, NULL, &e))
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
     {
-      g_set_error (error, ML_ERROR, ML_ERROR_IO, "%s: cannot read: %s", path, e->message);
+      g_set_error (error, ML_ERROR, ML_ERROR_IO, "%s: cannot read: no such file", path);
       return NULL;
     }
-  *path_out = g_steal_pointer (&path);
-  return text;
+  if ((j = ml_json_load (path, error)) != NULL)
+    *path_out = g_steal_pointer (&path);
+  return j;
 }
 
-/* Parse the object at P ({"name": "handle", ...}) into CAST. */
+/* Copy the object CAST ({"name": "handle", ...}) into TABLE; FALSE if it is
+ * not an object of strings. */
 static gboolean
-parse_cast (const char *p, GHashTable *cast)
+parse_cast (const MlJson *cast, GHashTable *table)
 {
-  if (p == NULL || *p != '{')
+  if (ml_json_type (cast) != ML_JSON_OBJECT)
     return FALSE;
-  p = skip_ws (p + 1);
-  if (*p == '}')
-    return TRUE;
-  for (;;)
+  for (guint i = 0; i < ml_json_length (cast); i++)
     {
-      g_autofree char *name = json_string (&p);
-      g_autofree char *handle = NULL;
-      if (name == NULL || *(p = skip_ws (p)) != ':')
+      const char *name = ml_json_key (cast, i);
+      const char *handle = ml_json_text (ml_json_value (cast, i));
+      if (name == NULL || handle == NULL)
         return FALSE;
-      p = skip_ws (p + 1);
-      if ((handle = json_string (&p)) == NULL)
-        return FALSE;
-      g_hash_table_replace (cast, g_steal_pointer (&name), g_steal_pointer (&handle));
-      p = skip_ws (p);
-      if (*p == '}')
-        return TRUE;
-      if (*p != ',')
-        return FALSE;
-      p = skip_ws (p + 1);
+      g_hash_table_replace (table, g_strdup (name), g_strdup (handle));
     }
+  return TRUE;
 }
 
 GHashTable *
 ml_case_read_cast (const char *run_dir, GError **error)
 {
   g_autofree char *path = NULL;
-  g_autofree char *text = read_manifest (run_dir, &path, error);
+  g_autoptr(MlJson) manifest = read_manifest (run_dir, &path, error);
   g_autoptr(GHashTable) cast = NULL;
 
-  if (text == NULL)
+  if (manifest == NULL)
     return NULL;
   cast = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  if (!parse_cast (json_member (text, "cast"), cast))
+  if (!parse_cast (ml_json_member (manifest, "cast"), cast))
     {
       g_set_error (error, ML_ERROR, ML_ERROR_INPUT, "%s: no readable \"cast\" object", path);
       return NULL;
@@ -488,13 +385,9 @@ static gboolean
 manifest_start (const char *run_dir, MlDay *out)
 {
   g_autofree char *path = NULL;
-  g_autofree char *text = run_dir != NULL ? read_manifest (run_dir, &path, NULL) : NULL;
-  g_autofree char *start = NULL;
-  const char *p;
+  g_autoptr(MlJson) manifest = run_dir != NULL ? read_manifest (run_dir, &path, NULL) : NULL;
+  const char *start = manifest != NULL ? ml_json_text (ml_json_member (manifest, "start")) : NULL;
 
-  if (text == NULL || (p = json_member (text, "start")) == NULL || *p != '"')
-    return FALSE;
-  start = json_string (&p);
   return start != NULL && ml_day_parse (start, out, NULL);
 }
 

@@ -17,6 +17,7 @@
 
 #include "analyze/cdr.h"
 #include "common/errors.h"
+#include "common/json.h"
 #include "common/timeutil.h"
 
 struct MlCdrWriter {
@@ -80,18 +81,7 @@ append_json_string (GString *s, const char *text)
 {
   g_autofree char *valid = g_utf8_make_valid (text, -1);
 
-  g_string_append_c (s, '"');
-  for (const char *p = valid; *p != '\0'; p++)
-    {
-      unsigned char c = (unsigned char) *p;
-      if (c == '"' || c == '\\')
-        g_string_append_printf (s, "\\%c", c);
-      else if (c < 0x20)
-        g_string_append_printf (s, "\\u%04x", c);
-      else
-        g_string_append_c (s, (char) c);
-    }
-  g_string_append_c (s, '"');
+  ml_json_string (s, valid);
 }
 
 /* V as text, without quoting (CSV) or JSON-quoted. */

@@ -28,6 +28,7 @@
 #include "analyze/pseudonym.h"
 #include "common/datadir.h"
 #include "common/errors.h"
+#include "common/json.h"
 #include "common/outdir.h"
 #include "common/parallel.h"
 #include "common/progress.h"
@@ -429,39 +430,33 @@ put_param (Writer *w, const char *key, const char *value, GError **error)
   return ml_row_insert (w->rc, "params", "ss", error, key, value);
 }
 
-/* The simulation's identity from RUN/manifest.json (our own flat format),
- * for findings.json; imported runs have none. */
+/* The simulation's identity from RUN/manifest.json, for findings.json;
+ * imported runs have none. */
 static gboolean
 put_manifest_params (Writer *w, const char *manifest, GError **error)
 {
-  static const char *const keys[] = { "seed", "people", "days", "start", "scenario_file" };
-  g_autofree char *text = NULL;
+  static const char *const keys[] = { "seed", "people", "days", "start" };
+  g_autoptr(MlJson) m = g_file_test (manifest, G_FILE_TEST_EXISTS) ? ml_json_load (manifest, NULL) : NULL;
+  const char *file;
+  g_autofree char *base = NULL;
 
-  if (!g_file_get_contents (manifest, &text, NULL, NULL))
+  if (m == NULL)
     return TRUE;
   for (gsize i = 0; i < G_N_ELEMENTS (keys); i++)
     {
-      g_autofree char *pattern = g_strdup_printf ("\"%s\": *\"?([^\",\n]*)", keys[i]);
-      g_autoptr(GMatchInfo) m = NULL;
-      g_autoptr(GRegex) re = g_regex_new (pattern, 0, 0, NULL);
-      g_autofree char *v = NULL;
-      g_autofree char *base = NULL;
-
-      if (!g_regex_match (re, text, 0, &m))
-        continue;
-      v = g_match_info_fetch (m, 1);
-      if (g_str_equal (keys[i], "scenario_file"))
-        {
-          base = g_path_get_basename (v);
-          if (g_str_has_suffix (base, ".ini"))
-            base[strlen (base) - 4] = '\0';
-          if (!put_param (w, "scenario", base, error))
-            return FALSE;
-        }
-      else if (!put_param (w, keys[i], v, error))
+      const MlJson *v = ml_json_member (m, keys[i]);
+      double num;
+      g_autofree char *text = ml_json_double (v, &num) ? g_strdup_printf ("%.15g", num)
+                                                        : g_strdup (ml_json_text (v));
+      if (text != NULL && !put_param (w, keys[i], text, error))
         return FALSE;
     }
-  return TRUE;
+  if ((file = ml_json_text (ml_json_member (m, "scenario_file"))) == NULL)
+    return TRUE;
+  base = g_path_get_basename (file);
+  if (g_str_has_suffix (base, ".ini"))
+    base[strlen (base) - 4] = '\0';
+  return put_param (w, "scenario", base, error);
 }
 
 static gboolean

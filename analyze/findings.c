@@ -15,6 +15,7 @@
 #include "analyze/findings.h"
 #include "analyze/pseudonym.h"
 #include "common/errors.h"
+#include "common/json.h"
 #include "common/outdir.h"
 #include "common/timeutil.h"
 
@@ -298,22 +299,6 @@ ml_findings_export_csv (MlDb *db, const char *dir, GError **error)
 /* ---- findings.json ----------------------------------------------------- */
 
 static void
-json_string (GString *j, const char *s)
-{
-  g_string_append_c (j, '"');
-  for (const unsigned char *p = (const unsigned char *) (s ? s : ""); *p; p++)
-    {
-      if (*p == '"' || *p == '\\')
-        g_string_append_printf (j, "\\%c", *p);
-      else if (*p < 0x20)
-        g_string_append_printf (j, "\\u%04x", *p);
-      else
-        g_string_append_c (j, (char) *p);
-    }
-  g_string_append_c (j, '"');
-}
-
-static void
 json_number (GString *j, double v)
 {
   if (isnan (v) || isinf (v))
@@ -412,7 +397,7 @@ append_object (GString *j, const char *name, GHashTable *params, const char *con
       else if (g_regex_match_simple ("^-?[0-9]+(\\.[0-9]+)?$", v, 0, 0))
         g_string_append (j, v);
       else
-        json_string (j, v);
+        ml_json_string (j, v);
     }
   g_string_append (j, "},\n");
 }
@@ -496,13 +481,13 @@ ml_findings_write_json (MlDb *db, const char *path, char ***summary_out, GError 
   for (int i = 0; summary[i] != NULL; i++)
     {
       g_string_append (j, i ? ",\n    " : "\n    ");
-      json_string (j, summary[i]);
+      ml_json_string (j, summary[i]);
     }
   g_string_append (j, "\n  ],\n  \"caveats\": [");
   for (int i = 0; caveats[i] != NULL; i++)
     {
       g_string_append (j, i ? ",\n    " : "\n    ");
-      json_string (j, caveats[i]);
+      ml_json_string (j, caveats[i]);
     }
   g_string_append (j, "\n  ]\n}\n");
   if (!ml_write_file_atomic (path, j->str, (gssize) j->len, error))

@@ -1133,3 +1133,35 @@ ml_config_to_data (const MlConfig *cfg, gsize *length)
     *length = out->len;
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
+
+gboolean
+ml_config_override_text (MlConfig *cfg, const char *text, GError **error)
+{
+  const char *eq = strchr (text, '=');
+  g_autofree char *name = g_strndup (text, eq != NULL ? (gsize) (eq - text) : 0);
+  char *dot = strrchr (name, '.');
+  const char *group = name;
+  const char *key = "";
+
+  if (dot != NULL)
+    {
+      *dot = '\0';
+      group = g_strstrip (name);
+      key = g_strstrip (dot + 1);
+    }
+  if (eq == NULL || *group == '\0' || *key == '\0')
+    {
+      g_set_error (error, ML_ERROR, ML_ERROR_USAGE, "bad override '%s': expected GROUP.KEY=VALUE", text);
+      return FALSE;
+    }
+  return ml_config_override (cfg, group, key, eq + 1, error);
+}
+
+gboolean
+ml_config_override_all (MlConfig *cfg, const char *const *overrides, GError **error)
+{
+  for (gsize i = 0; overrides != NULL && overrides[i] != NULL; i++)
+    if (!ml_config_override_text (cfg, overrides[i], error))
+      return FALSE;
+  return TRUE;
+}

@@ -87,6 +87,17 @@ gboolean ml_config_validate (MlConfig *cfg, GError **error);
 gboolean ml_config_override (MlConfig *cfg, const char *group, const char *key,
                              const char *value, GError **error);
 
+/* Apply "GROUP.KEY=VALUE" TEXT (a command-line override) to CFG.  The group
+ * is what precedes the last '.' before the '=', so [cast j.doe] is reached as
+ * "cast j.doe.role=journalist".  Malformed TEXT: ML_ERROR_USAGE "bad
+ * override 'TEXT': expected GROUP.KEY=VALUE"; otherwise as
+ * ml_config_override(). */
+gboolean ml_config_override_text (MlConfig *cfg, const char *text, GError **error);
+
+/* ml_config_override_text() for each of the NULL-terminated OVERRIDES (may
+ * be NULL), in order. */
+gboolean ml_config_override_all (MlConfig *cfg, const char *const *overrides, GError **error);
+
 /* Typed getters.  Each returns the value set in the file or by an override,
  * else the spec default, else the zero value of its type (0, 0.0, FALSE,
  * NULL, an empty vector, day 0, -1 for the enum index).  Asking for a key that

@@ -12,4 +12,5 @@ common_libmetaleak_a_SOURCES = \
 	common/progress.c common/progress.h \
 	common/datadir.c common/datadir.h \
 	common/schema.c common/schema.h \
-	common/parallel.c common/parallel.h
+	common/parallel.c common/parallel.h \
+	common/json.c common/json.h

@@ -17,7 +17,7 @@
 #include <glib.h>
 
 #include "common/db.h"
-#include "reports/json.h"
+#include "common/json.h"
 #include "reports/redact.h"
 
 G_BEGIN_DECLS

@@ -4,7 +4,6 @@ noinst_LIBRARIES += reports/libreports.a
 reports_libreports_a_SOURCES = \
 	reports/report.h reports/cmd-report.c \
 	reports/casedata.c reports/casedata.h \
-	reports/json.c reports/json.h \
 	reports/csv.c reports/csv.h \
 	reports/redact.c reports/redact.h \
 	reports/plot.c reports/plot.h reports/plot-curves.c reports/plot-target.c reports/egonet.c \

@@ -32,6 +32,7 @@
 #include "common/db.h"
 #include "common/errors.h"
 #include "common/geo.h"
+#include "common/json.h"
 #include "common/outdir.h"
 #include "common/schema.h"
 #include "sim/calibration.h"

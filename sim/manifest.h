@@ -28,8 +28,6 @@ gboolean ml_manifest_write (const MlWorld *w, const MlSimOptions *opts, const Ml
  * whom. */
 gboolean ml_directory_write (const MlWorld *w, const char *dir, GError **error);
 
-/* Append S to OUT as a JSON string literal (quoted, escaped). */
-void ml_json_string (GString *out, const char *s);
 
 G_END_DECLS
 

@@ -318,46 +318,6 @@ static const Binding double_fields[] = {
 
 #undef BIND
 
-/* ---- overrides ---- */
-
-/* Apply one "group.key=value" override TEXT to CFG.  The group is what
- * precedes the last '.' before the '=', so [cast j.doe] can be reached as
- * "cast j.doe.role=journalist".  A malformed TEXT is ML_ERROR_USAGE; an
- * unknown key or bad value is ML_ERROR_INPUT from ml_config_override(). */
-static gboolean
-apply_override (MlConfig *cfg, const char *text, GError **error)
-{
-  const char *eq = strchr (text, '=');
-  g_autofree char *name = g_strndup (text, eq != NULL ? (gsize) (eq - text) : 0);
-  char *dot = strrchr (name, '.');
-  const char *group = name;
-  const char *key = "";
-
-  if (dot != NULL)
-    {
-      *dot = '\0';
-      group = g_strstrip (name);
-      key = g_strstrip (dot + 1);
-    }
-  if (eq == NULL || *group == '\0' || *key == '\0')
-    {
-      g_set_error (error, ML_ERROR, ML_ERROR_USAGE,
-                   "bad override '%s': expected GROUP.KEY=VALUE", text);
-      return FALSE;
-    }
-  return ml_config_override (cfg, group, key, eq + 1, error);
-}
-
-/* Apply the NULL-terminated OVERRIDES (may be NULL) in order. */
-static gboolean
-apply_overrides (MlConfig *cfg, const char *const *overrides, GError **error)
-{
-  for (gsize i = 0; overrides != NULL && overrides[i] != NULL; i++)
-    if (!apply_override (cfg, overrides[i], error))
-      return FALSE;
-  return TRUE;
-}
-
 /* ---- share lists ---- */
 
 /* Read the STRING_LIST GROUP/KEY of CFG as numbers in [0, 1] summing to 1
@@ -595,7 +555,7 @@ ml_scenario_load (const char *path, const char *const *overrides, GError **error
     cfg = ml_config_new_defaults (spec, G_N_ELEMENTS (spec));
   if (cfg == NULL)
     return NULL;
-  if (!apply_overrides (cfg, overrides, error) || !ml_config_validate (cfg, error))
+  if (!ml_config_override_all (cfg, overrides, error) || !ml_config_validate (cfg, error))
     return NULL;
   sc = g_new0 (MlScenario, 1);
   sc->config = g_steal_pointer (&cfg);

@@ -368,7 +368,7 @@ test_handles_resolve_in_order_and_once (void)
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GError) error = NULL;
 
-  write_manifest ("{\n  \"cast\": {\"journalist\": \"" H_A "\", \"source\": \"" H_D "\"},\n}\n");
+  write_manifest ("{\n  \"cast\": {\"journalist\": \"" H_A "\", \"source\": \"" H_D "\"}\n}\n");
   CU_ASSERT_TRUE_FATAL (resolve ("[case]\ntargets = " H_B ", cast:journalist, " H_B ", cast:source\n",
                                  ids, NULL, &error));
   CU_ASSERT_EQUAL_FATAL (ids->len, 3);

@@ -25,7 +25,7 @@
 #include "reports/narrative.h"
 #include "reports/gnuplot.h"
 #include "reports/html.h"
-#include "reports/json.h"
+#include "common/json.h"
 #include "reports/plot.h"
 #include "reports/redact.h"
 #include "reports/report.h"

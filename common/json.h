@@ -1,16 +1,18 @@
-/* json.h -- a small JSON reader for findings.json.
+/* json.h -- JSON for metaleak's own small documents: a reader and a string
+ * writer.
  *
- * The report reads one JSON document per run, findings.json, a few
- * kilobytes that metaleak itself wrote (docs/analyze/outputs.md).  This
- * module parses RFC 8259 JSON into a read-only tree and answers the
- * questions the report asks: a member of an object, an element of an array,
- * a string, a number.  It is strict (one value, no trailing commas, no
+ * metaleak writes a few small JSON files (manifest.json, calibration.json,
+ * findings.json, cdr indicators) and reads some of them back: the analyzer
+ * reads manifest.json (cast handles, start day), the report reads
+ * findings.json.  This module parses RFC 8259 JSON into a read-only tree
+ * and answers the questions they ask: a member of an object, an element of
+ * an array, a string, a number.  It is strict (one value, no trailing commas, no
  * comments, UTF-8 only, nesting at most 64 deep) so that a damaged file is
  * named rather than half-read.  Object members keep their file order; a
  * repeated key answers with its first occurrence.
  */
-#ifndef ML_REPORT_JSON_H
-#define ML_REPORT_JSON_H
+#ifndef ML_JSON_H
+#define ML_JSON_H
 
 #include <glib.h>
 
@@ -56,6 +58,11 @@ guint ml_json_length (const MlJson *j);
  * range.  Borrowed. */
 const MlJson *ml_json_element (const MlJson *j, guint i);
 
+/* Name and value of member I of the object J (file order), or NULL when J
+ * is not an object or I is out of range.  Borrowed. */
+const char *ml_json_key (const MlJson *j, guint i);
+const MlJson *ml_json_value (const MlJson *j, guint i);
+
 /* The text of a string node, or NULL for anything else (NULL included).
  * Borrowed. */
 const char *ml_json_text (const MlJson *j);
@@ -66,6 +73,10 @@ gboolean ml_json_double (const MlJson *j, double *out);
 /* Whether J is true (FALSE for false, null, NULL and everything else). */
 gboolean ml_json_is_true (const MlJson *j);
 
+/* Append S (UTF-8; NULL counts as "") to OUT as a JSON string literal:
+ * quoted, with '"', '\\' and control characters escaped. */
+void ml_json_string (GString *out, const char *s);
+
 G_END_DECLS
 
-#endif /* ML_REPORT_JSON_H */
+#endif /* ML_JSON_H */

@@ -1,4 +1,5 @@
-/* json.c -- a small JSON reader for findings.json.
+/* json.c -- JSON for metaleak's own small documents: a reader and a string
+ * writer.
  *
  * A recursive-descent parser over a NUL-free byte range that builds MlJson
  * nodes; numbers go through g_ascii_strtod (locale-independent), strings
@@ -9,7 +10,7 @@
 #include <string.h>
 
 #include "common/errors.h"
-#include "reports/json.h"
+#include "common/json.h"
 
 #define MAX_DEPTH 64
 
@@ -387,6 +388,22 @@ ml_json_element (const MlJson *j, guint i)
 }
 
 const char *
+ml_json_key (const MlJson *j, guint i)
+{
+  if (j == NULL || j->type != ML_JSON_OBJECT || i >= j->keys->len)
+    return NULL;
+  return g_ptr_array_index (j->keys, i);
+}
+
+const MlJson *
+ml_json_value (const MlJson *j, guint i)
+{
+  if (j == NULL || j->type != ML_JSON_OBJECT || i >= j->items->len)
+    return NULL;
+  return g_ptr_array_index (j->items, i);
+}
+
+const char *
 ml_json_text (const MlJson *j)
 {
   return j != NULL && j->type == ML_JSON_STRING ? j->str : NULL;
@@ -406,4 +423,27 @@ gboolean
 ml_json_is_true (const MlJson *j)
 {
   return j != NULL && j->type == ML_JSON_BOOL && j->b;
+}
+
+void
+ml_json_string (GString *out, const char *s)
+{
+  g_string_append_c (out, '"');
+  for (const unsigned char *p = (const unsigned char *) (s ? s : ""); *p; p++)
+    {
+      switch (*p)
+        {
+        case '"': g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        default:
+          if (*p < 0x20)
+            g_string_append_printf (out, "\\u%04x", *p);
+          else
+            g_string_append_c (out, (char) *p);
+        }
+    }
+  g_string_append_c (out, '"');
 }

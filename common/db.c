@@ -11,7 +11,11 @@
  * by ml_db_finish(), so a crash or an interrupted run never leaves a
  * half-written PATH.  They are tuned for one writer loading 10^7-10^8 rows
  * and nobody reading meanwhile: no journal, no fsync until the end, an
- * exclusive lock and a 256 MiB cache for the indexes being built.  Pages
+ * exclusive lock and a small (8 MiB) cache.  The cache bounds the runs
+ * SQLite's sorter keeps in memory: with a 256 MiB cache, CREATE INDEX over
+ * 10^6-10^7 rows sorted in one run on one thread; with 8 MiB it sorts many
+ * small runs on helper threads (PRAGMA threads) and merges them, 2.5-3x
+ * faster (measured: two indexes over 10^7 lookups, 41.6 s -> 13.2 s).  Pages
  * stay at 4 KiB: measured on 2-5 million five-integer rows, 64 KiB pages
  * loaded and indexed 1.3-2x slower and looked rows up no faster.
  * temp_store stays on disk: with temp_store=MEMORY SQLite's sorter never
@@ -47,7 +51,7 @@ static const char create_pragmas[] =
   "PRAGMA journal_mode = OFF;"
   "PRAGMA synchronous = OFF;"
   "PRAGMA locking_mode = EXCLUSIVE;"
-  "PRAGMA cache_size = -262144;"    /* KiB: 256 MiB */
+  "PRAGMA cache_size = -8192;"      /* KiB: 8 MiB: see above */
   "PRAGMA threads = 4;";            /* CREATE INDEX sorts on helper threads */
 
 static const char read_pragmas[] =
@@ -143,10 +147,18 @@ check_file (const char *path, GError **error)
 static gboolean
 open_connection (MlDb *db, const char *file, int flags, GError **error)
 {
+  static gsize configured;
   g_autofree char *guarded = NULL;
   int rc;
 
   g_assert (db->handle == NULL);
+  if (g_once_init_enter (&configured))
+    {
+      /* Before SQLite initialises itself: no global allocation statistics,
+       * whose mutex every malloc would take (about 20 % of a bulk load). */
+      sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0);
+      g_once_init_leave (&configured, 1);
+    }
   if (g_str_has_prefix (file, "file:"))
     guarded = g_strconcat ("./", file, NULL);
   rc = sqlite3_open_v2 (guarded != NULL ? guarded : file, &db->handle,
@@ -654,4 +666,155 @@ const char *
 ml_stmt_column_name (MlStmt *s, int col)
 {
   return sqlite3_column_name (s->handle, col);
+}
+
+/* ---- bulk loading ------------------------------------------------------ */
+
+typedef enum { BULK_NULL, BULK_INT, BULK_DOUBLE, BULK_STATIC } BulkType;
+
+typedef struct {
+  BulkType type;
+  union { gint64 i; double d; const char *s; } v;
+} BulkValue;
+
+struct MlBulk {
+  MlStmt *many;            /* ML_BULK_ROWS rows */
+  MlStmt *one;             /* one row, for the remainder */
+  int n_cols, rows;        /* rows buffered */
+  int col;                 /* next column of the row being added */
+  BulkValue *values;       /* ML_BULK_ROWS * n_cols */
+};
+
+static char *
+bulk_sql (const char *table, int n_cols, int rows)
+{
+  GString *s = g_string_new ("INSERT INTO ");
+
+  g_string_append_printf (s, "%s VALUES ", table);
+  for (int r = 0; r < rows; r++)
+    {
+      g_string_append (s, r ? ",(" : "(");
+      for (int c = 0; c < n_cols; c++)
+        g_string_append (s, c ? ",?" : "?");
+      g_string_append_c (s, ')');
+    }
+  return g_string_free (s, FALSE);
+}
+
+MlBulk *
+ml_bulk_new (MlDb *db, const char *table, int n_cols, GError **error)
+{
+  g_autofree char *many = NULL, *one = NULL;
+  MlBulk *b;
+
+  g_return_val_if_fail (db != NULL && table != NULL && n_cols > 0 && n_cols * ML_BULK_ROWS <= 999, NULL);
+  many = bulk_sql (table, n_cols, ML_BULK_ROWS);
+  one = bulk_sql (table, n_cols, 1);
+  b = g_new0 (MlBulk, 1);
+  b->n_cols = n_cols;
+  b->values = g_new0 (BulkValue, (gsize) n_cols * ML_BULK_ROWS);
+  if ((b->many = ml_db_prepare (db, many, error)) == NULL || (b->one = ml_db_prepare (db, one, error)) == NULL)
+    {
+      ml_bulk_free (b);
+      return NULL;
+    }
+  return b;
+}
+
+void
+ml_bulk_free (MlBulk *b)
+{
+  if (b == NULL)
+    return;
+  ml_stmt_free (b->many);
+  ml_stmt_free (b->one);
+  g_free (b->values);
+  g_free (b);
+}
+
+static inline BulkValue *
+bulk_slot (MlBulk *b)
+{
+  g_assert (b->col < b->n_cols);
+  return &b->values[b->rows * b->n_cols + b->col++];
+}
+
+void
+ml_bulk_int64 (MlBulk *b, gint64 v)
+{
+  BulkValue *x = bulk_slot (b);
+  x->type = BULK_INT;
+  x->v.i = v;
+}
+
+void
+ml_bulk_double (MlBulk *b, double v)
+{
+  BulkValue *x = bulk_slot (b);
+  x->type = BULK_DOUBLE;
+  x->v.d = v;
+}
+
+void
+ml_bulk_null (MlBulk *b)
+{
+  bulk_slot (b)->type = BULK_NULL;
+}
+
+void
+ml_bulk_static (MlBulk *b, const char *v)
+{
+  BulkValue *x = bulk_slot (b);
+  x->type = v != NULL ? BULK_STATIC : BULK_NULL;
+  x->v.s = v;
+}
+
+/* Bind N values from V to S's parameters 1..N and run it. */
+static gboolean
+bulk_run (MlStmt *s, const BulkValue *v, int n, GError **error)
+{
+  int rc;
+
+  for (int i = 0; i < n; i++)
+    {
+      switch (v[i].type)
+        {
+        case BULK_INT: rc = sqlite3_bind_int64 (s->handle, i + 1, v[i].v.i); break;
+        case BULK_DOUBLE: rc = sqlite3_bind_double (s->handle, i + 1, v[i].v.d); break;
+        case BULK_STATIC: rc = sqlite3_bind_text (s->handle, i + 1, v[i].v.s, -1, SQLITE_STATIC); break;
+        default: rc = sqlite3_bind_null (s->handle, i + 1); break;
+        }
+      if (G_UNLIKELY (rc != SQLITE_OK))
+        return stmt_error (s, rc, error);
+    }
+  /* every parameter is bound again next time: no sqlite3_clear_bindings() */
+  rc = sqlite3_step (s->handle);
+  if (G_UNLIKELY (rc != SQLITE_DONE))
+    stmt_error (s, rc, error);
+  sqlite3_reset (s->handle);
+  return rc == SQLITE_DONE;
+}
+
+gboolean
+ml_bulk_end_row (MlBulk *b, GError **error)
+{
+  g_assert (b->col == b->n_cols);
+  b->col = 0;
+  if (++b->rows < ML_BULK_ROWS)
+    return TRUE;
+  b->rows = 0;
+  return bulk_run (b->many, b->values, b->n_cols * ML_BULK_ROWS, error);
+}
+
+gboolean
+ml_bulk_flush (MlBulk *b, GError **error)
+{
+  int rows = b->rows;
+
+  g_assert (b->col == 0);
+  b->rows = 0;
+  for (int r = 0; r < rows; r++)
+    if (!bulk_run (b->one, &b->values[r * b->n_cols], b->n_cols, error))
+      return FALSE;
+  return TRUE;
 }

@@ -37,7 +37,8 @@ gboolean ml_schema_provider_create (MlDb *db, GError **error);
 gboolean ml_schema_provider_index (MlDb *db, GError **error);
 
 /* Prepared inserts matching the tables (parameters in column order). */
-#define ML_SQL_INSERT_LOOKUP "INSERT INTO lookup_log (ts, source, lookup, ip, lookup_devices) VALUES (?, ?, ?, ?, ?)"
+#define ML_SQL_LOOKUP_COLUMNS "lookup_log (ts, source, lookup, ip, lookup_devices)"
+#define ML_SQL_INSERT_LOOKUP "INSERT INTO " ML_SQL_LOOKUP_COLUMNS " VALUES (?, ?, ?, ?, ?)"
 #define ML_SQL_INSERT_HANDLE "INSERT INTO handles (id, handle) VALUES (?, ?)"
 #define ML_SQL_INSERT_IP "INSERT INTO ips (id, ip) VALUES (?, ?)"
 

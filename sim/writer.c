@@ -29,6 +29,7 @@ typedef struct {
   GAsyncQueue *queue;         /* Pending *, or the END sentinel */
   gboolean (*write) (MlSimWriter *wr, MlDayBatch *b, GError **error);
   GError *error;              /* the lane's first failure */
+  gint64 busy_us;             /* time spent writing, for the debug log */
 } Lane;
 
 /* A batch shared by both lanes: the last lane to finish frees it and gives
@@ -41,7 +42,8 @@ typedef struct {
 struct MlSimWriter {
   const MlWorld *w;
   MlDb *provider, *truth;
-  MlStmt *ins_lookup, *ins_pair, *ins_contact, *ins_stay, *ins_trip, *ins_message, *ins_cause;
+  MlBulk *ins_lookup, *ins_pair, *ins_contact, *ins_stay, *ins_message;   /* the big tables */
+  MlStmt *ins_trip, *ins_cause;
   guint8 *seen;               /* per person/service index: handle seen in a lookup */
   guint32 n_known;            /* people + services */
   GHashTable *strangers;      /* ids of handles outside the population seen */
@@ -348,15 +350,18 @@ mark_ip (MlSimWriter *wr, guint32 ip)
 static gboolean
 write_lookups (MlSimWriter *wr, GArray *rows, GError **error)
 {
-  MlStmt *s = wr->ins_lookup;
+  MlBulk *s = wr->ins_lookup;
 
   g_array_sort (rows, compare_lookups);
   for (guint i = 0; i < rows->len; i++)
     {
       const MlLookupRow *r = &g_array_index (rows, MlLookupRow, i);
-      if (!ml_stmt_bind_int64 (s, 1, r->ts, error) || !ml_stmt_bind_int64 (s, 2, r->source, error)
-          || !ml_stmt_bind_int64 (s, 3, r->lookup, error) || !ml_stmt_bind_int64 (s, 4, r->ip, error)
-          || !ml_stmt_bind_int64 (s, 5, r->devices, error) || !ml_stmt_run (s, error))
+      ml_bulk_int64 (s, r->ts);
+      ml_bulk_int64 (s, r->source);
+      ml_bulk_int64 (s, r->lookup);
+      ml_bulk_int64 (s, r->ip);
+      ml_bulk_int64 (s, r->devices);
+      if (!ml_bulk_end_row (s, error))
         return FALSE;
       mark_handle (wr, r->source);
       mark_handle (wr, r->lookup);
@@ -364,75 +369,87 @@ write_lookups (MlSimWriter *wr, GArray *rows, GError **error)
       wr->counts.causes[r->cause]++;
     }
   wr->counts.lookups += rows->len;
-  return TRUE;
+  return ml_bulk_flush (s, error);
 }
 
 static gboolean
 write_pairs (MlSimWriter *wr, MlDay day, GArray *rows, GError **error)
 {
-  MlStmt *s = wr->ins_pair;
+  MlBulk *s = wr->ins_pair;
 
   for (guint i = 0; i < rows->len; i++)
     {
       const MlPairCount *r = &g_array_index (rows, MlPairCount, i);
-      if (!ml_stmt_bind_int64 (s, 1, day, error) || !ml_stmt_bind_int64 (s, 2, r->sender, error)
-          || !ml_stmt_bind_int64 (s, 3, r->recipient, error) || !ml_stmt_bind_int64 (s, 4, r->imessage, error)
-          || !ml_stmt_bind_int64 (s, 5, r->sms, error) || !ml_stmt_run (s, error))
+      ml_bulk_int64 (s, day);
+      ml_bulk_int64 (s, r->sender);
+      ml_bulk_int64 (s, r->recipient);
+      ml_bulk_int64 (s, r->imessage);
+      ml_bulk_int64 (s, r->sms);
+      if (!ml_bulk_end_row (s, error))
         return FALSE;
     }
   wr->counts.message_pairs += rows->len;
-  return TRUE;
+  return ml_bulk_flush (s, error);
 }
 
 static gboolean
 write_contacts (MlSimWriter *wr, GArray *rows, GError **error)
 {
-  MlStmt *s = wr->ins_contact;
+  MlBulk *s = wr->ins_contact;
 
   for (guint i = 0; i < rows->len; i++)
     {
       const MlServiceContact *r = &g_array_index (rows, MlServiceContact, i);
-      if (!ml_stmt_bind_int64 (s, 1, r->ts, error) || !ml_stmt_bind_int64 (s, 2, r->person, error)
-          || !ml_stmt_bind_int64 (s, 3, r->service, error) || !ml_stmt_run (s, error))
+      ml_bulk_int64 (s, r->ts);
+      ml_bulk_int64 (s, r->person);
+      ml_bulk_int64 (s, r->service);
+      if (!ml_bulk_end_row (s, error))
         return FALSE;
     }
   wr->counts.service_contacts += rows->len;
-  return TRUE;
+  return ml_bulk_flush (s, error);
 }
 
 static gboolean
 write_stays (MlSimWriter *wr, GArray *rows, GError **error)
 {
-  MlStmt *s = wr->ins_stay;
+  MlBulk *s = wr->ins_stay;
 
   for (guint i = 0; i < rows->len; i++)
     {
       const MlTruthStay *r = &g_array_index (rows, MlTruthStay, i);
-      if (!ml_stmt_bind_int64 (s, 1, r->person, error) || !ml_stmt_bind_int64 (s, 2, r->start, error)
-          || !ml_stmt_bind_int64 (s, 3, r->end, error) || !bind_place_id (s, 4, r->place, error)
-          || !ml_stmt_bind_int64 (s, 5, r->city, error) || !ml_stmt_run (s, error))
+      ml_bulk_int64 (s, r->person);
+      ml_bulk_int64 (s, r->start);
+      ml_bulk_int64 (s, r->end);
+      if (r->place == ML_NONE)
+        ml_bulk_null (s);
+      else
+        ml_bulk_int64 (s, r->place);
+      ml_bulk_int64 (s, r->city);
+      if (!ml_bulk_end_row (s, error))
         return FALSE;
     }
   wr->counts.stays += rows->len;
-  return TRUE;
+  return ml_bulk_flush (s, error);
 }
 
 static gboolean
 write_messages (MlSimWriter *wr, GArray *rows, GError **error)
 {
-  MlStmt *s = wr->ins_message;
+  MlBulk *s = wr->ins_message;
 
   for (guint i = 0; i < rows->len; i++)
     {
       const MlMessageRow *r = &g_array_index (rows, MlMessageRow, i);
-      if (!ml_stmt_bind_int64 (s, 1, r->ts, error) || !ml_stmt_bind_int64 (s, 2, r->sender, error)
-          || !ml_stmt_bind_int64 (s, 3, r->recipient, error)
-          || !ml_stmt_bind_text (s, 4, r->imessage ? "imessage" : "sms", -1, error)
-          || !ml_stmt_run (s, error))
+      ml_bulk_int64 (s, r->ts);
+      ml_bulk_int64 (s, r->sender);
+      ml_bulk_int64 (s, r->recipient);
+      ml_bulk_static (s, r->imessage ? "imessage" : "sms");
+      if (!ml_bulk_end_row (s, error))
         return FALSE;
     }
   wr->counts.messages += rows->len;
-  return TRUE;
+  return ml_bulk_flush (s, error);
 }
 
 static gboolean
@@ -513,8 +530,10 @@ lane_thread (gpointer data)
   while ((item = g_async_queue_pop (lane->queue)) != END)
     {
       Pending *p = item;
+      gint64 t0 = g_get_monotonic_time ();
       if (!g_atomic_int_get (&wr->failed) && !lane->write (wr, p->batch, &lane->error))
         g_atomic_int_set (&wr->failed, 1);
+      lane->busy_us += g_get_monotonic_time () - t0;
       pending_release (wr, p);
     }
   return NULL;
@@ -533,12 +552,12 @@ lane_start (Lane *lane, MlSimWriter *wr, const char *name,
 static gboolean
 prepare_statements (MlSimWriter *wr, GError **error)
 {
-  return (wr->ins_lookup = ml_db_prepare (wr->provider, ML_SQL_INSERT_LOOKUP, error)) != NULL
-         && (wr->ins_pair = ml_db_prepare (wr->truth, "INSERT INTO messages_daily VALUES (?, ?, ?, ?, ?)", error)) != NULL
-         && (wr->ins_contact = ml_db_prepare (wr->truth, "INSERT INTO service_contacts VALUES (?, ?, ?)", error)) != NULL
-         && (wr->ins_stay = ml_db_prepare (wr->truth, "INSERT INTO stays VALUES (?, ?, ?, ?, ?)", error)) != NULL
+  return (wr->ins_lookup = ml_bulk_new (wr->provider, ML_SQL_LOOKUP_COLUMNS, 5, error)) != NULL
+         && (wr->ins_pair = ml_bulk_new (wr->truth, "messages_daily", 5, error)) != NULL
+         && (wr->ins_contact = ml_bulk_new (wr->truth, "service_contacts", 3, error)) != NULL
+         && (wr->ins_stay = ml_bulk_new (wr->truth, "stays", 5, error)) != NULL
          && (wr->ins_trip = ml_db_prepare (wr->truth, "INSERT INTO trips VALUES (?, ?, ?, ?)", error)) != NULL
-         && (wr->ins_message = ml_db_prepare (wr->truth, "INSERT INTO messages VALUES (?, ?, ?, ?)", error)) != NULL
+         && (wr->ins_message = ml_bulk_new (wr->truth, "messages", 4, error)) != NULL
          && (wr->ins_cause = ml_db_prepare (wr->truth, "INSERT INTO lookup_causes VALUES (?, ?, ?)", error)) != NULL;
 }
 
@@ -738,7 +757,7 @@ finish_provider (gpointer data)
 
   if (write_dictionaries (wr, &lane->error))
     {
-      g_clear_pointer (&wr->ins_lookup, ml_stmt_free);
+      g_clear_pointer (&wr->ins_lookup, ml_bulk_free);
       if (ml_schema_provider_index (wr->provider, &lane->error)
           && ml_db_finish (wr->provider, &lane->error))
         return GINT_TO_POINTER (1);
@@ -757,11 +776,11 @@ finish_truth (gpointer data)
   if (ml_db_begin (wr->truth, &lane->error) && close_open_trips (wr, &lane->error)
       && write_cause_totals (wr, &lane->error) && ml_db_commit (wr->truth, &lane->error))
     {
-      g_clear_pointer (&wr->ins_pair, ml_stmt_free);
-      g_clear_pointer (&wr->ins_contact, ml_stmt_free);
-      g_clear_pointer (&wr->ins_stay, ml_stmt_free);
+      g_clear_pointer (&wr->ins_pair, ml_bulk_free);
+      g_clear_pointer (&wr->ins_contact, ml_bulk_free);
+      g_clear_pointer (&wr->ins_stay, ml_bulk_free);
       g_clear_pointer (&wr->ins_trip, ml_stmt_free);
-      g_clear_pointer (&wr->ins_message, ml_stmt_free);
+      g_clear_pointer (&wr->ins_message, ml_bulk_free);
       g_clear_pointer (&wr->ins_cause, ml_stmt_free);
       if (ml_schema_truth_index (wr->truth, &lane->error) && ml_db_finish (wr->truth, &lane->error))
         return GINT_TO_POINTER (1);
@@ -776,6 +795,8 @@ ml_sim_writer_finish (MlSimWriter *wr, MlSimCounts *counts, GError **error)
   GThread *t;
 
   stop_thread (wr);
+  g_debug ("writer lanes busy: provider %.2f s, truth %.2f s", wr->provider_lane.busy_us / 1e6,
+           wr->truth_lane.busy_us / 1e6);
   if (writer_failed (wr, error))
     return FALSE;
   t = g_thread_new ("metaleak-provider", finish_provider, wr);
@@ -793,12 +814,12 @@ ml_sim_writer_free (MlSimWriter *wr)
   if (wr == NULL)
     return;
   stop_thread (wr);
-  ml_stmt_free (wr->ins_lookup);
-  ml_stmt_free (wr->ins_pair);
-  ml_stmt_free (wr->ins_contact);
-  ml_stmt_free (wr->ins_stay);
+  ml_bulk_free (wr->ins_lookup);
+  ml_bulk_free (wr->ins_pair);
+  ml_bulk_free (wr->ins_contact);
+  ml_bulk_free (wr->ins_stay);
   ml_stmt_free (wr->ins_trip);
-  ml_stmt_free (wr->ins_message);
+  ml_bulk_free (wr->ins_message);
   ml_stmt_free (wr->ins_cause);
   ml_db_free (wr->provider);
   ml_db_free (wr->truth);

@@ -309,6 +309,103 @@ test_constraint_violation_fails_the_step_and_statement_stays_usable (void)
   g_assert_no_error (error);
 }
 
+/* N rows through a bulk loader, N chosen around ML_BULK_ROWS: every row
+ * arrives, in order, with each value type intact. */
+static void
+check_bulk_rows (int n)
+{
+  g_autofree char *name = g_strdup_printf ("bulk-%d.db", n);
+  g_autofree char *path = ml_test_path (name);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MlDb) db = ml_db_create (path, FALSE, NULL);
+  g_autoptr(MlBulk) b = NULL;
+  g_autoptr(MlStmt) q = NULL;
+  int i = 0;
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL (db);
+  CU_ASSERT_TRUE_FATAL (ml_db_exec (db, "CREATE TABLE t (k INTEGER, x REAL, s TEXT, z INTEGER)", NULL));
+  b = ml_bulk_new (db, "t (k, x, s, z)", 4, &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (b);
+  CU_ASSERT_TRUE (ml_db_begin (db, NULL));
+  for (int r = 0; r < n; r++)
+    {
+      ml_bulk_int64 (b, G_MAXINT64 - r);
+      ml_bulk_double (b, r + 0.25);
+      ml_bulk_static (b, r % 2 ? "odd" : NULL);
+      ml_bulk_null (b);
+      CU_ASSERT_TRUE_FATAL (ml_bulk_end_row (b, &error));
+    }
+  CU_ASSERT_TRUE (ml_bulk_flush (b, &error));
+  CU_ASSERT_TRUE (ml_db_commit (db, &error));
+  g_assert_no_error (error);
+  q = ml_db_prepare (db, "SELECT k, x, s, z IS NULL FROM t ORDER BY rowid", NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (q);
+  while (ml_stmt_step (q, NULL) == ML_STEP_ROW)
+    {
+      CU_ASSERT_EQUAL (ml_stmt_int64 (q, 0), G_MAXINT64 - i);
+      CU_ASSERT_EQUAL (ml_stmt_double (q, 1), i + 0.25);
+      CU_ASSERT_TRUE (i % 2 ? g_strcmp0 (ml_stmt_text (q, 2), "odd") == 0 : ml_stmt_is_null (q, 2));
+      CU_ASSERT_EQUAL (ml_stmt_int64 (q, 3), 1);
+      i++;
+    }
+  CU_ASSERT_EQUAL (i, n);
+}
+
+static void
+test_bulk_loads_every_row_in_order_around_batch_sizes (void)
+{
+  const int sizes[] = { 0, 1, ML_BULK_ROWS - 1, ML_BULK_ROWS, ML_BULK_ROWS + 1, 3 * ML_BULK_ROWS + 5 };
+
+  for (guint k = 0; k < G_N_ELEMENTS (sizes); k++)
+    check_bulk_rows (sizes[k]);
+}
+
+static void
+test_bulk_constraint_failure_is_reported_from_a_full_batch_and_from_flush (void)
+{
+  g_autofree char *path = ml_test_path ("bulk-unique.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MlDb) db = ml_db_create (path, FALSE, NULL);
+  g_autoptr(MlBulk) b = NULL;
+  gboolean ok = TRUE;
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL (db);
+  CU_ASSERT_TRUE_FATAL (ml_db_exec (db, "CREATE TABLE u (k INTEGER PRIMARY KEY)", NULL));
+  b = ml_bulk_new (db, "u", 1, NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (b);
+  /* a duplicate inside the first full batch fails at its last row */
+  for (int r = 0; r < ML_BULK_ROWS && ok; r++)
+    {
+      ml_bulk_int64 (b, r == 10 ? 3 : r);
+      ok = ml_bulk_end_row (b, &error);
+      CU_ASSERT_TRUE (ok == (r < ML_BULK_ROWS - 1));
+    }
+  CU_ASSERT_TRUE (error != NULL && strstr (error->message, "UNIQUE constraint failed: u.k") != NULL);
+  g_clear_error (&error);
+  /* the loader stays usable; a duplicate in the remainder fails in flush */
+  ml_bulk_int64 (b, 1000);
+  CU_ASSERT_TRUE (ml_bulk_end_row (b, NULL));
+  ml_bulk_int64 (b, 1000);
+  CU_ASSERT_TRUE (ml_bulk_end_row (b, NULL));
+  CU_ASSERT_FALSE (ml_bulk_flush (b, &error));
+  CU_ASSERT_TRUE (error != NULL && strstr (error->message, "UNIQUE constraint failed: u.k") != NULL);
+}
+
+static void
+test_bulk_on_a_missing_table_fails_at_creation (void)
+{
+  g_autofree char *path = ml_test_path ("bulk-missing.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MlDb) db = ml_db_create (path, FALSE, NULL);
+  g_autoptr(MlBulk) b = NULL;
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL (db);
+  b = ml_bulk_new (db, "nosuch", 2, &error);
+  CU_ASSERT_PTR_NULL (b);
+  CU_ASSERT_TRUE (g_error_matches (error, ML_ERROR, ML_ERROR_DB));
+  CU_ASSERT_TRUE (error != NULL && strstr (error->message, "no such table: nosuch") != NULL);
+}
+
 static void
 test_bind_out_of_range_is_an_error (void)
 {
@@ -590,6 +687,9 @@ static CU_TestInfo statement_tests[] = {
   { "prepare refuses more than one statement", test_prepare_refuses_more_than_one_statement },
   { "constraint violation fails the step, statement stays usable", test_constraint_violation_fails_the_step_and_statement_stays_usable },
   { "bind out of range is an error", test_bind_out_of_range_is_an_error },
+  { "bulk loads every row in order around batch sizes", test_bulk_loads_every_row_in_order_around_batch_sizes },
+  { "bulk constraint failure reported from a batch and from flush", test_bulk_constraint_failure_is_reported_from_a_full_batch_and_from_flush },
+  { "bulk on a missing table fails at creation", test_bulk_on_a_missing_table_fails_at_creation },
   { "bound text cannot inject sql", test_bound_text_cannot_inject_sql },
   { "query_int64 writes out only on success", test_query_int64_writes_out_only_on_success },
   { "changes counts rows of the last statement", test_changes_counts_rows_of_last_statement },

@@ -121,6 +121,7 @@ typedef struct {
   GHashTable *ipinfo;       /* gint64* ip id -> MlIpInfo* */
   GHashTable *directory;    /* gint64* handle id -> MlDirEntry* (public business directory) */
   GHashTable *by_handle;    /* gint64* handle -> GArray of guint row indices, time order (evindex.c) */
+  GHashTable *by_ip;        /* gint64* ip -> GArray of guint indices of the rows from it, time order */
   MlDb *provider;           /* borrowed: for handle text */
   gboolean pseudonymise;    /* imported real logs: keyed hashes in every output */
   guint8 pseudo_key[32];
@@ -137,8 +138,8 @@ typedef struct {
   gboolean sensitive;
 } MlDirEntry;
 
-/* Build ev->by_handle from ev->rows (evindex.c).  Call after the rows are
- * final; every inference relies on it. */
+/* Build ev->by_handle and ev->by_ip from ev->rows (evindex.c).  Call
+ * after the rows are final; every inference relies on it. */
 void ml_evidence_index (MlEvidence *ev);
 
 /* Does ROW belong to the first N_WINDOWS windows? */

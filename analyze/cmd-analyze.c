@@ -315,33 +315,41 @@ write_hops (Writer *w, GArray *named, GError **error)
   return TRUE;
 }
 
+/* "pen", "trap+pivot", ...: the orders that returned a row. */
 static const char *
-via_name (guint8 via, char buf[32])
+via_name (guint8 via)
 {
-  buf[0] = '\0';
-  if (via & ML_VIA_PEN)
-    g_strlcat (buf, "pen", 32);
-  if (via & ML_VIA_TRAP)
-    g_strlcat (buf, buf[0] ? "+trap" : "trap", 32);
-  if (via & ML_VIA_PIVOT)
-    g_strlcat (buf, buf[0] ? "+pivot" : "pivot", 32);
-  return buf;
+  static const char *const names[8] = { "", "pen", "trap", "pen+trap", "pivot", "pen+pivot", "trap+pivot",
+                                        "pen+trap+pivot" };
+  G_STATIC_ASSERT (ML_VIA_PEN == 1 && ML_VIA_TRAP == 2 && ML_VIA_PIVOT == 4);
+  return names[via & 7];
 }
 
+/* The evidence table, through a bulk loader: 10^5-10^6 rows.  Every
+ * string outlives the loader (the namer's, the evidence's, literals). */
 static gboolean
 write_evidence (Writer *w, GError **error)
 {
+  g_autoptr(MlBulk) b = ml_bulk_new (w->db, "evidence", 8, error);
+
+  if (b == NULL)
+    return FALSE;
   for (guint i = 0; i < w->ev->rows->len; i++)
     {
       const MlEvRow *r = &g_array_index (w->ev->rows, MlEvRow, i);
       const MlIpInfo *ip = ml_evidence_ip (w->ev, r->ip);
-      char via[32];
-      if (!ml_row_insert (w->rc, "evidence", "isssiiis", error, r->ts, ml_namer_get (w->names, r->source),
-                          ml_namer_get (w->names, r->lookup), ip ? ip->text : "?", (gint64) r->devices,
-                          (gint64) r->window, (gint64) r->hop, via_name (r->via, via)))
+      ml_bulk_int64 (b, r->ts);
+      ml_bulk_static (b, ml_namer_get (w->names, r->source));
+      ml_bulk_static (b, ml_namer_get (w->names, r->lookup));
+      ml_bulk_static (b, ip ? ip->text : "?");
+      ml_bulk_int64 (b, r->devices);
+      ml_bulk_int64 (b, r->window);
+      ml_bulk_int64 (b, r->hop);
+      ml_bulk_static (b, via_name (r->via));
+      if (!ml_bulk_end_row (b, error))
         return FALSE;
     }
-  return TRUE;
+  return ml_bulk_flush (b, error);
 }
 
 /* Lookups per day in each named target's evidence, with the window. */
@@ -519,10 +527,12 @@ infer_all (const Run *r, Writer *w, GArray *named, GError **error)
   g_autofree TargetOut *out = g_new0 (TargetOut, MAX (named->len, 1));
   InferJob job = { w->ev, named, out, w->windows };
   gboolean ok = TRUE;
+  gint64 t0 = g_get_monotonic_time ();
 
   for (guint i = 0; i < named->len; i++)
     out[i].target = g_array_index (named, gint64, i);
   ml_parallel_for (named->len, r->threads, infer_target, &job);
+  g_debug ("inferences drawn: %.3f s", (double) (g_get_monotonic_time () - t0) / 1e6);
   for (guint i = 0; ok && i < named->len; i++)
     ok = write_target (w, &out[i], error) && write_daily (w, out[i].target, error);
   for (guint i = 0; i < named->len; i++)
@@ -584,15 +594,21 @@ analyse (const Run *r, MlDb *db, char ***summary, const char *dir, GError **erro
   w = (Writer) { db, rc, names, ev, eval, metrics, ev->n_windows };
   if (!ml_db_begin (db, error)
       || !write_params (&w, r->c, r->run_dir, r->imported, r->population, named->len, error)
-      || !write_orders (&w, error) || !write_evidence (&w, error)
-      || !infer_all (r, &w, named, error) || !write_hops (&w, named, error))
+      || !write_orders (&w, error) || !write_evidence (&w, error))
+    return FALSE;
+  g_debug ("evidence written: %.3f s", (double) (g_get_monotonic_time () - t0) / 1e6);
+  if (!infer_all (r, &w, named, error) || !write_hops (&w, named, error))
     return FALSE;
   g_debug ("inferences written: %.3f s", (double) (g_get_monotonic_time () - t0) / 1e6);
   if (r->population && !run_population (r, eval, db, error))
     return FALSE;
   if (!write_metrics (&w, error) || !ml_db_commit (db, error))
     return FALSE;
-  return write_outputs (db, dir, summary, error);
+  g_debug ("metrics written: %.3f s", (double) (g_get_monotonic_time () - t0) / 1e6);
+  if (!write_outputs (db, dir, summary, error))
+    return FALSE;
+  g_debug ("tables and findings.json written: %.3f s", (double) (g_get_monotonic_time () - t0) / 1e6);
+  return TRUE;
 }
 
 /* ---- the command ------------------------------------------------------- */

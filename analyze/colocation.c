@@ -21,9 +21,10 @@
  * likely (Crandall et al., PNAS 107:22436, 2010).
  *
  * Workload: once per target and window count.  The target's rows are read
- * once; the evidence rows within NEAR_SECONDS of the target's non-cellular
- * lookups are found by binary search in ev->rows (sorted by time) and read
- * once each, since the intervals are merged.
+ * once; then only the rows sent from the target's non-cellular IPs
+ * (ml_evidence_rows_at), each tested against the target's own lookups from
+ * that IP by binary search: linear in the rows at those IPs, never in the
+ * whole evidence (1,000 targets x 12 windows over 10^6 rows).
  */
 #include <math.h>
 
@@ -49,13 +50,10 @@ typedef struct {
   MlDay last_day, last_night, last_weekday;
 } Acc;
 
-#define FILTER_BITS 1024        /* a one-hash Bloom filter of the target's IPs */
-
 typedef struct {
   const MlEvidence *ev;
   gint64 target;
   int n_windows;
-  guint64 filter[FILTER_BITS / 64]; /* rejects most other IPs without hashing */
   GHashTable *ips;              /* gint64* ip -> TargetIp* */
   GHashTable *index;            /* gint64* handle -> index into accs */
   GArray *accs;                 /* Acc */
@@ -65,20 +63,6 @@ static gboolean
 in_hours (double h, double start, double end)
 {
   return start <= end ? (h >= start && h < end) : (h >= start || h < end);
-}
-
-static inline guint
-filter_bit (gint64 ip)
-{
-  return (guint) (((guint64) ip * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> 54);
-}
-
-static inline gboolean
-filter_may_hold (const guint64 *filter, gint64 ip)
-{
-  guint b = filter_bit (ip);
-
-  return (filter[b / 64] >> (b % 64)) & 1;
 }
 
 static void
@@ -118,19 +102,16 @@ target_ip (Scan *s, const MlLocation *loc, gint64 ip)
       t->work = (loc->work.found && ip == loc->work_ip) || near_place (info, &loc->work);
     }
   g_hash_table_insert (s->ips, g_memdup2 (&ip, sizeof ip), t);
-  s->filter[filter_bit (ip) / 64] |= G_GUINT64_CONSTANT (1) << (filter_bit (ip) % 64);
   return t;
 }
 
-/* Collect the target's non-cellular lookups by IP, and the merged
- * intervals within NEAR_SECONDS of them (MlWindow, time order). */
-static GArray *
+/* Collect the target's non-cellular lookups by IP. */
+static void
 collect_target (Scan *s, const MlLocation *loc)
 {
-  GArray *spans = g_array_new (FALSE, FALSE, sizeof (MlWindow));
   const GArray *rows = ml_evidence_rows_of (s->ev, s->target);
 
-  for (guint i = 0; rows != NULL && i < rows->len; i++)
+  for (guint i = 0; i < rows->len; i++)
     {
       const MlEvRow *r = &g_array_index (s->ev->rows, MlEvRow, g_array_index (rows, guint, i));
       TargetIp *t;
@@ -138,14 +119,7 @@ collect_target (Scan *s, const MlLocation *loc)
           || (t = target_ip (s, loc, r->ip)) == NULL)
         continue;
       g_array_append_val (t->times, r->ts);
-      MlWindow w = { r->ts - NEAR_SECONDS, r->ts + NEAR_SECONDS + 1 };
-      MlWindow *last = spans->len > 0 ? &g_array_index (spans, MlWindow, spans->len - 1) : NULL;
-      if (last != NULL && w.start <= last->end)
-        last->end = MAX (last->end, w.end);
-      else
-        g_array_append_val (spans, w);
     }
-  return spans;
 }
 
 /* Whether a lookup of TIMES (sorted) lies within NEAR_SECONDS of T. */
@@ -206,37 +180,49 @@ acc_add (Acc *a, const MlCase *c, const MlEvRow *r, const TargetIp *t)
     }
 }
 
-/* First index of ev->rows at or after T. */
-static guint
-first_row_at (const MlEvidence *ev, MlTime t)
-{
-  guint lo = 0, hi = ev->rows->len;
+/* A co-located row: its index in ev->rows and the target's IP it came from. */
+typedef struct {
+  guint row;
+  const TargetIp *t;
+} Hit;
 
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-      if (g_array_index (ev->rows, MlEvRow, mid).ts < t)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  return lo;
+static gint
+by_row (gconstpointer pa, gconstpointer pb)
+{
+  guint a = ((const Hit *) pa)->row, b = ((const Hit *) pb)->row;
+
+  return (a > b) - (a < b);
 }
 
+/* Every other handle's row from one of the target's IPs near one of the
+ * target's own lookups there, counted in time (= row) order, so that
+ * "distinct" hours, days and nights compare with the last one counted. */
 static void
-scan_span (Scan *s, const MlWindow *w)
+scan_ips (Scan *s)
 {
-  for (guint i = first_row_at (s->ev, w->start); i < s->ev->rows->len; i++)
+  g_autoptr(GArray) hits = g_array_new (FALSE, FALSE, sizeof (Hit));
+  GHashTableIter it;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&it, s->ips);
+  while (g_hash_table_iter_next (&it, &key, &value))
     {
-      const MlEvRow *r = &g_array_index (s->ev->rows, MlEvRow, i);
-      if (r->ts >= w->end)
-        break;
-      if (!filter_may_hold (s->filter, r->ip) || r->source == s->target
-          || !ml_ev_in_windows (r, s->n_windows))
-        continue;
-      const TargetIp *t = g_hash_table_lookup (s->ips, &r->ip);
-      if (t != NULL && near_in_time (t->times, r->ts))
-        acc_add (acc_get (s, r->source), s->ev->c, r, t);
+      const TargetIp *t = value;
+      const GArray *at = ml_evidence_rows_at (s->ev, *(gint64 *) key);
+      for (guint i = 0; i < at->len; i++)
+        {
+          guint row = g_array_index (at, guint, i);
+          const MlEvRow *r = &g_array_index (s->ev->rows, MlEvRow, row);
+          if (r->source != s->target && ml_ev_in_windows (r, s->n_windows) && near_in_time (t->times, r->ts))
+            g_array_append_val (hits, ((Hit) { row, t }));
+        }
+    }
+  g_array_sort (hits, by_row);
+  for (guint i = 0; i < hits->len; i++)
+    {
+      const Hit *h = &g_array_index (hits, Hit, i);
+      const MlEvRow *r = &g_array_index (s->ev->rows, MlEvRow, h->row);
+      acc_add (acc_get (s, r->source), s->ev->c, r, h->t);
     }
 }
 
@@ -286,10 +272,8 @@ ml_infer_colocation (const MlEvidence *ev, gint64 target, int n_windows, const M
   g_autoptr(GHashTable) index = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_autoptr(GArray) accs = g_array_new (FALSE, FALSE, sizeof (Acc));
   Scan s = { .ev = ev, .target = target, .n_windows = n_windows, .ips = ips, .index = index, .accs = accs };
-  g_autoptr(GArray) spans = collect_target (&s, loc);
-
-  for (guint i = 0; i < spans->len; i++)
-    scan_span (&s, &g_array_index (spans, MlWindow, i));
+  collect_target (&s, loc);
+  scan_ips (&s);
   for (guint i = 0; i < accs->len; i++)
     {
       Acc *a = &g_array_index (accs, Acc, i);

@@ -190,6 +190,7 @@ ml_evidence_new (MlCase *c, MlDb *provider)
   ev->ipinfo = int64_table (g_free);
   ev->directory = int64_table (dir_entry_free);
   ev->by_handle = int64_table ((GDestroyNotify) g_array_unref);
+  ev->by_ip = int64_table ((GDestroyNotify) g_array_unref);
   return ev;
 }
 
@@ -203,6 +204,7 @@ ml_evidence_free (MlEvidence *ev)
   g_clear_pointer (&ev->ipinfo, g_hash_table_unref);
   g_clear_pointer (&ev->directory, g_hash_table_unref);
   g_clear_pointer (&ev->by_handle, g_hash_table_unref);
+  g_clear_pointer (&ev->by_ip, g_hash_table_unref);
   memset (ev->pseudo_key, 0, sizeof ev->pseudo_key);
   g_free (ev);
 }

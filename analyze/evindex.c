@@ -2,8 +2,9 @@
  *
  * Implements the helpers declared in analysis.h and infer.h.  The
  * per-handle index maps every handle that appears in a row (as source or as
- * lookup) to the indices of its rows in ev->rows; rows are sorted by time,
- * so every index array is in time order too.  Tables are keyed by owned
+ * lookup) to the indices of its rows in ev->rows, the per-IP index every
+ * client IP to the rows sent from it; rows are sorted by time, so every
+ * index array is in time order too.  Tables are keyed by owned
  * gint64 (g_int64_hash / g_int64_equal).
  *
  * Workload: ml_evidence_index() runs once per evidence: two passes over
@@ -86,35 +87,58 @@ slot_fill (SlotTable *t, gint64 key, guint i)
   g_array_append_val (s->rows, i);
 }
 
-void
-ml_evidence_index (MlEvidence *ev)
+/* KEY's rows: a row's handles (source, and lookup when it differs) or its IP. */
+typedef enum { BY_HANDLE, BY_IP } IndexKind;
+
+/* A table gint64* key -> GArray of the indices of its rows in EV. */
+static GHashTable *
+index_rows (const MlEvidence *ev, IndexKind kind)
 {
   SlotTable t = { g_new0 (Slot, 1024), 1023, 0 };
   GHashTable *h;
 
-  g_return_if_fail (ev != NULL && ev->rows != NULL);
   for (guint i = 0; i < ev->rows->len; i++)
     {
       const MlEvRow *r = &g_array_index (ev->rows, MlEvRow, i);
-      slot_count (&t, r->source);
-      if (r->lookup != r->source)
-        slot_count (&t, r->lookup);
+      if (kind == BY_IP)
+        slot_count (&t, r->ip);
+      else
+        {
+          slot_count (&t, r->source);
+          if (r->lookup != r->source)
+            slot_count (&t, r->lookup);
+        }
     }
   for (guint i = 0; i < ev->rows->len; i++)
     {
       const MlEvRow *r = &g_array_index (ev->rows, MlEvRow, i);
-      slot_fill (&t, r->source, i);
-      if (r->lookup != r->source)
-        slot_fill (&t, r->lookup, i);
+      if (kind == BY_IP)
+        slot_fill (&t, r->ip, i);
+      else
+        {
+          slot_fill (&t, r->source, i);
+          if (r->lookup != r->source)
+            slot_fill (&t, r->lookup, i);
+        }
     }
   h = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify) g_array_unref);
   for (gsize i = 0; i <= t.mask; i++)
     if (t.slots[i].used)
       g_hash_table_insert (h, g_memdup2 (&t.slots[i].key, sizeof (gint64)), t.slots[i].rows);
   g_free (t.slots);
+  return h;
+}
+
+void
+ml_evidence_index (MlEvidence *ev)
+{
+  g_return_if_fail (ev != NULL && ev->rows != NULL);
   if (ev->by_handle != NULL)
     g_hash_table_unref (ev->by_handle);
-  ev->by_handle = h;
+  if (ev->by_ip != NULL)
+    g_hash_table_unref (ev->by_ip);
+  ev->by_handle = index_rows (ev, BY_HANDLE);
+  ev->by_ip = index_rows (ev, BY_IP);
 }
 
 /* An empty index array shared by every handle without rows (never freed). */
@@ -135,6 +159,16 @@ ml_evidence_rows_of (const MlEvidence *ev, gint64 target)
 
   g_return_val_if_fail (ev != NULL && ev->by_handle != NULL, no_rows ());
   a = g_hash_table_lookup (ev->by_handle, &target);
+  return a != NULL ? a : no_rows ();
+}
+
+const GArray *
+ml_evidence_rows_at (const MlEvidence *ev, gint64 ip)
+{
+  const GArray *a;
+
+  g_return_val_if_fail (ev != NULL && ev->by_ip != NULL, no_rows ());
+  a = g_hash_table_lookup (ev->by_ip, &ip);
   return a != NULL ? a : no_rows ();
 }
 

@@ -230,20 +230,25 @@ csv_header (GString *out, MlStmt *s, int cols)
   g_string_append_c (out, '\n');
 }
 
+/* One row of S; TIME[i] tells whether column i is a time (followed by its
+ * ISO-8601 form). */
 static void
-csv_row (GString *out, MlStmt *s, int cols)
+csv_row (GString *out, MlStmt *s, int cols, const gboolean *time)
 {
   for (int i = 0; i < cols; i++)
     {
-      g_string_append (out, i ? "," : "");
-      if (!ml_stmt_is_null (s, i))
+      gboolean null = ml_stmt_is_null (s, i);
+      if (i)
+        g_string_append_c (out, ',');
+      if (!null)
         csv_field (out, ml_stmt_text (s, i));
-      if (is_time_column (ml_stmt_column_name (s, i)))
+      if (time[i])
         {
           char buf[ML_TIME_BUF_SIZE] = "";
-          if (!ml_stmt_is_null (s, i))
+          if (!null)
             ml_time_format_buf (ml_stmt_int64 (s, i), buf);
-          g_string_append_printf (out, ",%s", buf);
+          g_string_append_c (out, ',');
+          g_string_append (out, buf);
         }
     }
   g_string_append_c (out, '\n');
@@ -257,15 +262,19 @@ export_table (MlDb *db, const char *table, const char *dir, GError **error)
   g_autofree char *path = g_build_filename (dir, file, NULL);
   g_autoptr(MlStmt) s = ml_db_prepare (db, sql, error);
   g_autoptr(GString) out = g_string_new (NULL);
+  g_autofree gboolean *time = NULL;
   MlStep step;
   int cols;
 
   if (s == NULL)
     return FALSE;
   cols = ml_stmt_columns (s);
+  time = g_new0 (gboolean, MAX (cols, 1));
+  for (int i = 0; i < cols; i++)
+    time[i] = is_time_column (ml_stmt_column_name (s, i));
   csv_header (out, s, cols);
   while ((step = ml_stmt_step (s, error)) == ML_STEP_ROW)
-    csv_row (out, s, cols);
+    csv_row (out, s, cols, time);
   if (step == ML_STEP_ERROR)
     return FALSE;
   return ml_write_file_atomic (path, out->str, (gssize) out->len, error);

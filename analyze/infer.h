@@ -144,6 +144,8 @@ void ml_infer_rhythm (const MlEvidence *ev, gint64 target, int n_windows, MlRhyt
 /* Indices into ev->rows of the rows involving TARGET (as source or lookup),
  * in time order.  Borrowed; valid while EV lives. */
 const GArray *ml_evidence_rows_of (const MlEvidence *ev, gint64 target);
+/* Indices into ev->rows of the rows sent from client IP, in time order. */
+const GArray *ml_evidence_rows_at (const MlEvidence *ev, gint64 ip);
 const MlIpInfo *ml_evidence_ip (const MlEvidence *ev, gint64 ip);
 const MlDirEntry *ml_evidence_directory (const MlEvidence *ev, gint64 handle);
 

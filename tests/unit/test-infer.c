@@ -69,6 +69,7 @@ fx_free (Fx *f)
   g_hash_table_unref (f->ev.ipinfo);
   g_hash_table_unref (f->ev.directory);
   g_clear_pointer (&f->ev.by_handle, g_hash_table_unref);
+  g_clear_pointer (&f->ev.by_ip, g_hash_table_unref);
   g_free (f);
 }
 

@@ -62,7 +62,7 @@ typedef struct {
   GHashTable *ips;                     /* canonical text -> IpKey* */
   FILE *errors;                        /* import-errors.csv being written, or NULL */
   char *errors_tmp;
-  MlStmt *insert;                      /* pass 2 */
+  MlBulk *insert;                      /* pass 2 */
   guint64 line;
   gboolean seen_content;               /* a non-blank line has been read */
   GString *scratch;                    /* the line being split */
@@ -311,12 +311,12 @@ insert (Import *im, const Row *r, GError **error)
   const IpKey *ip = g_hash_table_lookup (im->ips, r->ip);
 
   g_assert (src != NULL && dst != NULL && ip != NULL);
-  return ml_stmt_bind_int64 (im->insert, 1, r->ts, error)
-         && ml_stmt_bind_int64 (im->insert, 2, *src, error)
-         && ml_stmt_bind_int64 (im->insert, 3, *dst, error)
-         && ml_stmt_bind_int64 (im->insert, 4, ip->id, error)
-         && ml_stmt_bind_int64 (im->insert, 5, r->devices, error)
-         && ml_stmt_run (im->insert, error);
+  ml_bulk_int64 (im->insert, r->ts);
+  ml_bulk_int64 (im->insert, *src);
+  ml_bulk_int64 (im->insert, *dst);
+  ml_bulk_int64 (im->insert, ip->id);
+  ml_bulk_int64 (im->insert, r->devices);
+  return ml_bulk_end_row (im->insert, error);
 }
 
 /* Handle one line TEXT (line end removed) in the current pass.  TEXT is
@@ -486,11 +486,11 @@ write_database (Import *im, const char *out_dir, GError **error)
 
   if (db == NULL || !ml_schema_provider_create (db, error) || !ml_db_begin (db, error)
       || !write_handles (im, db, error) || !write_ips (im, db, error)
-      || (im->insert = ml_db_prepare (db, ML_SQL_INSERT_LOOKUP, error)) == NULL)
+      || (im->insert = ml_bulk_new (db, ML_SQL_LOOKUP_COLUMNS, 5, error)) == NULL)
     return FALSE;
   im->second = TRUE;
-  ok = scan (im, error);
-  g_clear_pointer (&im->insert, ml_stmt_free);
+  ok = scan (im, error) && ml_bulk_flush (im->insert, error);
+  g_clear_pointer (&im->insert, ml_bulk_free);
   return ok && ml_db_commit (db, error) && write_meta (im, db, error)
          && ml_schema_provider_index (db, error) && ml_db_finish (db, error);
 }

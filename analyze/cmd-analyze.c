@@ -591,6 +591,7 @@ analyse (const Run *r, MlDb *db, char ***summary, const char *dir, GError **erro
   eval = open_evaluator (r, named, error);
   if (eval == NULL && error != NULL && *error != NULL)
     return FALSE;
+  g_debug ("evaluator ready: %.3f s", (double) (g_get_monotonic_time () - t0) / 1e6);
   w = (Writer) { db, rc, names, ev, eval, metrics, ev->n_windows };
   if (!ml_db_begin (db, error)
       || !write_params (&w, r->c, r->run_dir, r->imported, r->population, named->len, error)

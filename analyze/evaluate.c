@@ -450,17 +450,24 @@ row_trip (MlStmt *s, gpointer elt)
   return TRUE;
 }
 
-/* Column 0 is always the person. */
+/* Column 0 is always the person.  INDEX names the index by person that
+ * the simulator builds (common/schema.c): with it, only the wanted people's
+ * rows are read ("WHERE person = ?", in rowid order as a scan would read
+ * them); without it (a truth.db from before the index), the whole table. */
 static const struct {
   const char *sql;
+  const char *by_person;          /* the WHERE clause on the person column */
+  const char *index;              /* NULL: always scanned */
   RowFunc row;
   gsize size;
 } scan_specs[N_SCANS] = {
-  [SCAN_STAYS] = { "SELECT person, start, end, place FROM stays", row_stay, sizeof (Stay) },
+  [SCAN_STAYS] = { "SELECT person, start, end, place FROM stays", "person", "stays_by_person",
+                   row_stay, sizeof (Stay) },
   [SCAN_SENT] = { "SELECT sender, day, recipient, coalesce(imessage, 0) + coalesce(sms, 0) FROM messages_daily",
-                  row_sent, sizeof (Sent) },
-  [SCAN_CONTACTS] = { "SELECT person, ts, service FROM service_contacts", row_contact, sizeof (SvcContact) },
-  [SCAN_TRIPS] = { "SELECT person, start, end, city FROM trips", row_trip, sizeof (TruthTrip) },
+                  "sender", "messages_daily_by_sender", row_sent, sizeof (Sent) },
+  [SCAN_CONTACTS] = { "SELECT person, ts, service FROM service_contacts", "person", "service_contacts_by_person",
+                      row_contact, sizeof (SvcContact) },
+  [SCAN_TRIPS] = { "SELECT person, start, end, city FROM trips", NULL, NULL, row_trip, sizeof (TruthTrip) },
 };
 
 typedef struct {
@@ -470,29 +477,83 @@ typedef struct {
   GError *errors[N_SCANS];
 } ScanJob;
 
+/* Append the current row of S (a row of scan K) to its person's array. */
+static void
+scan_row (ScanJob *job, guint k, MlStmt *s)
+{
+  guint8 elt[64];
+  gint64 person = ml_stmt_int64 (s, 0);
+  Truth *t = g_hash_table_lookup (job->wanted, &person);
+  GArray *a;
+
+  g_assert (scan_specs[k].size <= sizeof elt);
+  if (t == NULL || !scan_specs[k].row (s, elt))
+    return;
+  if ((a = g_hash_table_lookup (job->rows[k], &t->p->id)) == NULL)
+    g_hash_table_insert (job->rows[k], (gpointer) &t->p->id, a = g_array_new (FALSE, FALSE, (guint) scan_specs[k].size));
+  g_array_append_vals (a, elt, 1);
+}
+
+static gint
+cmp_i64_value (gconstpointer pa, gconstpointer pb)
+{
+  gint64 a = *(const gint64 *) pa, b = *(const gint64 *) pb;
+
+  return (a > b) - (a < b);
+}
+
+/* Scan K through its person index: one query per wanted person. */
+static gboolean
+scan_indexed (ScanJob *job, guint k, MlDb *db, GError **error)
+{
+  g_autofree char *sql = g_strdup_printf ("%s WHERE %s = ? ORDER BY rowid", scan_specs[k].sql, scan_specs[k].by_person);
+  g_autoptr(MlStmt) s = ml_db_prepare (db, sql, error);
+  g_autoptr(GArray) people = g_array_new (FALSE, FALSE, sizeof (gint64));
+  GHashTableIter it;
+  gpointer key;
+  MlStep st = ML_STEP_DONE;
+
+  if (s == NULL)
+    return FALSE;
+  g_hash_table_iter_init (&it, job->wanted);
+  while (g_hash_table_iter_next (&it, &key, NULL))
+    g_array_append_val (people, *(gint64 *) key);
+  g_array_sort (people, cmp_i64_value);
+  for (guint i = 0; i < people->len && st == ML_STEP_DONE; i++)
+    {
+      if (!ml_stmt_bind_int64 (s, 1, g_array_index (people, gint64, i), error))
+        return FALSE;
+      while ((st = ml_stmt_step (s, error)) == ML_STEP_ROW)
+        scan_row (job, k, s);
+      ml_stmt_reset (s);
+    }
+  return st == ML_STEP_DONE;
+}
+
 static gboolean
 scan_table (ScanJob *job, guint k, GError **error)
 {
   g_autoptr(MlDb) db = ml_db_open (job->path, ML_DB_READONLY, error);
-  g_autoptr(MlStmt) s = db != NULL ? ml_db_prepare (db, scan_specs[k].sql, error) : NULL;
-  guint8 elt[64];
+  g_autoptr(MlStmt) s = NULL;
+  gint64 indexed = 0;
   MlStep st;
 
-  g_assert (scan_specs[k].size <= sizeof elt);
-  if (s == NULL)
+  if (db == NULL)
+    return FALSE;
+  if (scan_specs[k].index != NULL)
+    {
+      g_autoptr(MlStmt) q = ml_db_prepare (db, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = ?",
+                                           error);
+      if (q == NULL || !ml_stmt_bind_text (q, 1, scan_specs[k].index, -1, error) || ml_stmt_step (q, error) != ML_STEP_ROW)
+        return FALSE;
+      indexed = ml_stmt_int64 (q, 0);
+    }
+  if (indexed)
+    return scan_indexed (job, k, db, error);
+  if ((s = ml_db_prepare (db, scan_specs[k].sql, error)) == NULL)
     return FALSE;
   while ((st = ml_stmt_step (s, error)) == ML_STEP_ROW)
-    {
-      gint64 person = ml_stmt_int64 (s, 0);
-      Truth *t = g_hash_table_lookup (job->wanted, &person);
-      if (t == NULL || !scan_specs[k].row (s, elt))
-        continue;
-      GArray *a = g_hash_table_lookup (job->rows[k], &t->p->id);
-      if (a == NULL)
-        g_hash_table_insert (job->rows[k], (gpointer) &t->p->id,
-                             a = g_array_new (FALSE, FALSE, (guint) scan_specs[k].size));
-      g_array_append_vals (a, elt, 1);
-    }
+    scan_row (job, k, s);
   return st == ML_STEP_DONE;
 }
 

@@ -135,7 +135,8 @@ typedef struct {
 static const char *
 ip_class_name (MlIpClass c)
 {
-  static const char *const names[ML_N_IP_CLASSES] = { "unknown", "broadband", "business", "cellular", "wifi" };
+  static const char *const names[ML_N_IP_CLASSES] = { "unknown", "broadband", "business", "cellular", "wifi",
+                                                                  "antenna" };
   return c < ML_N_IP_CLASSES ? names[c] : "unknown";
 }
 

@@ -226,6 +226,8 @@ ml_evidence_ip_class (const char *connection_type)
       || g_ascii_strncasecmp (connection_type, "WiFi", 4) == 0
       || g_ascii_strcasecmp (connection_type, "Hotspot") == 0)
     return ML_IP_WIFI;
+  if (g_ascii_strcasecmp (connection_type, "Antenna") == 0)
+    return ML_IP_ANTENNA;
   return ML_IP_UNKNOWN;
 }
 
@@ -878,8 +880,8 @@ pivot_target (Extractor *x, GHashTable *ips, GError **error)
 
       if (info == NULL)
         return FALSE;
-      if (info->cls == ML_IP_CELLULAR)
-        continue;
+      if (info->cls == ML_IP_CELLULAR || info->cls == ML_IP_ANTENNA)
+        continue;                 /* shared by strangers: no pivot (a tower dump is another instrument) */
       orders = orders_from (x, m->first_window);
       if (!serve_path (x, PATH_PIVOT, m->key, orders, 1, error))
         return FALSE;

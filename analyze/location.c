@@ -10,7 +10,7 @@
  * Cellular IPs form places of their own (the carrier's egress city, with a
  * radius of ~200 km) and never count for home or work.
  *
- *  - Home: the broadband place with night-time lookups (the case's night
+ *  - Home: the broadband (or antenna) place with night-time lookups (the case's night
  *    hours, UTC) on the most distinct nights, then the most such lookups;
  *    confidence = its share of all night-time broadband lookups.
  *  - Work: among the other non-cellular places, the one with the most
@@ -21,6 +21,12 @@
  *  - Trips: maximal runs of lookups placed more than the case's trip_km from
  *    home (cellular ones only when their egress place is not the usual
  *    one), split when the position jumps by more than trip_km.
+ * The antennas of a CDR log (class antenna, cdr-analyze.h) are places of
+ * their own, one per position (sectors of one mast share it), never
+ * clustered: a tower is already a place.  An antenna counts for home at
+ * night like broadband and for work like any non-cellular place; its
+ * night follows bandicoot's, every time not strictly between night_end and
+ * night_start, so that night_end itself (07:00:00) is night too.
  * Home and work on night-time and weekday hours follow Isaacman et al.,
  * "Identifying important places in people's lives from cellular network
  * data" (Pervasive 2011); the anonymity of the home/work pair, Golle &
@@ -36,13 +42,17 @@
 #include "common/geo.h"
 
 #define CLUSTER_KM 1.0          /* assumption: one GeoIP record = one place */
+#define ANTENNA_KM 0.001        /* antennas: one place per position (1 m) */
 #define CLUSTER_DEG (CLUSTER_KM / 111.0) /* the same as a latitude difference, a cheap pre-test */
 #define BUSINESS_WEIGHT 2.0     /* assumption: a corporate IP is twice the evidence of work */
 
+/* Places are formed within a group only. */
+typedef enum { GROUP_FIXED, GROUP_CELLULAR, GROUP_ANTENNA } PlaceGroup;
+
 typedef struct {
   double lat, lon;              /* the first member's GeoIP position */
-  gboolean cellular;
-  guint32 night_bb;             /* night-time broadband lookups */
+  PlaceGroup group;
+  guint32 night_bb;             /* night-time broadband (or antenna) lookups */
   guint32 nights;               /* distinct nights among them */
   MlDay last_night;
   guint32 work, work_business;  /* weekday work-hour lookups, of which from corporate IPs */
@@ -79,19 +89,35 @@ hour_of (MlTime t)
   return ml_second_of_day (t) / 3600.0;
 }
 
-static int
-place_of (Scan *s, double lat, double lon, gboolean cellular)
+/* Whether T (of a row from an IP of class CLS) falls in the case's night. */
+static gboolean
+is_night (const MlCase *c, MlTime t, MlIpClass cls)
 {
+  return in_hours (hour_of (t), c->night_start_h, c->night_end_h)
+         || (cls == ML_IP_ANTENNA && ml_second_of_day (t) == (int) lround (c->night_end_h * 3600.0));
+}
+
+static PlaceGroup
+group_of (MlIpClass cls)
+{
+  return cls == ML_IP_CELLULAR ? GROUP_CELLULAR : cls == ML_IP_ANTENNA ? GROUP_ANTENNA : GROUP_FIXED;
+}
+
+static int
+place_of (Scan *s, double lat, double lon, PlaceGroup group)
+{
+  double km = group == GROUP_ANTENNA ? ANTENNA_KM : CLUSTER_KM;
+
   if (isnan (lat) || isnan (lon))
     return -1;
   for (guint i = 0; i < s->places->len; i++)
     {
       const Place *p = &g_array_index (s->places, Place, i);
-      if (p->cellular == cellular && fabs (p->lat - lat) <= CLUSTER_DEG
-          && ml_geo_haversine_km (p->lat, p->lon, lat, lon) <= CLUSTER_KM)
+      if (p->group == group && fabs (p->lat - lat) <= CLUSTER_DEG
+          && ml_geo_haversine_km (p->lat, p->lon, lat, lon) <= km)
         return (int) i;
     }
-  Place p = { .lat = lat, .lon = lon, .cellular = cellular, .last_night = G_MININT32 };
+  Place p = { .lat = lat, .lon = lon, .group = group, .last_night = G_MININT32 };
   g_array_append_val (s->places, p);
   return (int) s->places->len - 1;
 }
@@ -109,7 +135,7 @@ ip_stat (Scan *s, gint64 ip)
   if (info != NULL)
     st = (IpStat) { .ip = ip, .cls = info->cls, .lat = info->lat, .lon = info->lon,
                     .radius_km = info->radius_km, .km_home = NAN };
-  st.place = place_of (s, st.lat, st.lon, st.cls == ML_IP_CELLULAR);
+  st.place = place_of (s, st.lat, st.lon, group_of (st.cls));
   g_array_append_val (s->ips, st);
   g_hash_table_insert (s->ip_index, g_memdup2 (&ip, sizeof ip), GUINT_TO_POINTER (s->ips->len - 1));
   return &g_array_index (s->ips, IpStat, s->ips->len - 1);
@@ -127,9 +153,11 @@ count_support (Scan *s, const MlEvRow *r, IpStat *st)
   Place *p = &g_array_index (s->places, Place, st->place);
   if (st->cls == ML_IP_CELLULAR)
     p->cell++;
-  if (st->cls == ML_IP_BROADBAND && in_hours (h, c->night_start_h, c->night_end_h))
+  if ((st->cls == ML_IP_BROADBAND || st->cls == ML_IP_ANTENNA) && is_night (c, r->ts, st->cls))
     {
-      MlDay night = ml_day_of (r->ts - (MlTime) (c->night_end_h * 3600.0));
+      /* a night is named by the day it began; "- 1" keeps an antenna's
+       * lookup at night_end itself in the night it closes */
+      MlDay night = ml_day_of (r->ts - (MlTime) (c->night_end_h * 3600.0) - 1);
       st->night_bb++;
       p->night_bb++;
       p->nights += night != p->last_night;

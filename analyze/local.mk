@@ -8,6 +8,7 @@ analyze_libanalyze_a_SOURCES = \
 	analyze/legalcase.c analyze/legalcase.h \
 	analyze/evidence.c analyze/evidence.h analyze/evindex.c \
 	analyze/importlog.c analyze/importlog.h \
+	analyze/cdr-analyze.c analyze/cdr-analyze.h \
 	analyze/pseudonym.c analyze/pseudonym.h \
 	analyze/contacts.c analyze/hops.c analyze/location.c \
 	analyze/colocation.c analyze/sensitive.c analyze/rhythm.c \

@@ -245,7 +245,8 @@ pass_collect (Convert *cv, GError **error)
   ml_progress_finish (progress);
   if (cv->st->records == 0)
     {
-      g_set_error (error, ML_ERROR, ML_ERROR_INPUT, "%s: no records to analyse (%u users)", cv->cdr_path, n);
+      g_set_error (error, ML_ERROR, ML_ERROR_INPUT, "%s: no records to analyse (%u user%s without any)",
+                   cv->cdr_path, n, n == 1 ? "" : "s");
       return FALSE;
     }
   return TRUE;
@@ -641,8 +642,7 @@ targets_error (const MlCase *c, const char *format, ...)
       if (g_strv_equal ((const char *const *) items, (const char *const *) c->targets))
         return ml_config_error (cfg, "case", "targets", "%s", message);
     }
-  return g_error_new (ML_ERROR, ML_ERROR_INPUT, "%s: key 'targets' in group [case]: %s",
-                      c->path != NULL ? c->path : "command line", message);
+  return g_error_new (ML_ERROR, ML_ERROR_INPUT, "command line: key 'targets' in group [case]: %s", message);
 }
 
 /* Whether TEXT is a pseudonym as ml_pseudonym() writes it. */

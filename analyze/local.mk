@@ -28,6 +28,7 @@ analyze_unit_tests = \
 	tests/unit/test-legalcase \
 	tests/unit/test-evidence \
 	tests/unit/test-importlog \
+	tests/unit/test-cdr-analyze \
 	tests/unit/test-infer \
 	tests/unit/test-evaluate \
 	tests/unit/test-popmode \
@@ -39,6 +40,7 @@ tests_unit_test_case_LDADD = $(ML_ANALYZE_TEST_LDADD)
 tests_unit_test_legalcase_LDADD = $(ML_ANALYZE_TEST_LDADD)
 tests_unit_test_evidence_LDADD = $(ML_ANALYZE_TEST_LDADD)
 tests_unit_test_importlog_LDADD = $(ML_ANALYZE_TEST_LDADD)
+tests_unit_test_cdr_analyze_LDADD = $(ML_ANALYZE_TEST_LDADD)
 tests_unit_test_infer_LDADD = $(ML_ANALYZE_TEST_LDADD)
 tests_unit_test_evaluate_LDADD = $(ML_ANALYZE_TEST_LDADD)
 tests_unit_test_popmode_LDADD = $(ML_ANALYZE_TEST_LDADD)

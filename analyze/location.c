@@ -24,9 +24,13 @@
  * The antennas of a CDR log (class antenna, cdr-analyze.h) are places of
  * their own, one per position (sectors of one mast share it), never
  * clustered: a tower is already a place.  An antenna counts for home at
- * night like broadband and for work like any non-cellular place; its
+ * night like broadband and for work like any non-cellular place.  Its
  * night follows bandicoot's, every time not strictly between night_end and
- * night_start, so that night_end itself (07:00:00) is night too.
+ * night_start, so that night_end itself (07:00:00) is night too, and so
+ * does its home: the antenna of the most half-hours with a night record
+ * (bandicoot's most common 30-minute night bin, which gives a half-hour
+ * shared by two antennas to the more frequent one where this counts it for
+ * both), then of the most nights, then of the most night records.
  * Home and work on night-time and weekday hours follow Isaacman et al.,
  * "Identifying important places in people's lives from cellular network
  * data" (Pervasive 2011); the anonymity of the home/work pair, Golle &
@@ -55,6 +59,8 @@ typedef struct {
   guint32 night_bb;             /* night-time broadband (or antenna) lookups */
   guint32 nights;               /* distinct nights among them */
   MlDay last_night;
+  guint32 night_bins;           /* distinct half-hours among them (antennas) */
+  gint64 last_bin;
   guint32 work, work_business;  /* weekday work-hour lookups, of which from corporate IPs */
   guint32 cell;                 /* cellular lookups */
 } Place;
@@ -117,7 +123,7 @@ place_of (Scan *s, double lat, double lon, PlaceGroup group)
           && ml_geo_haversine_km (p->lat, p->lon, lat, lon) <= km)
         return (int) i;
     }
-  Place p = { .lat = lat, .lon = lon, .group = group, .last_night = G_MININT32 };
+  Place p = { .lat = lat, .lon = lon, .group = group, .last_night = G_MININT32, .last_bin = G_MININT64 };
   g_array_append_val (s->places, p);
   return (int) s->places->len - 1;
 }
@@ -162,6 +168,8 @@ count_support (Scan *s, const MlEvRow *r, IpStat *st)
       p->night_bb++;
       p->nights += night != p->last_night;
       p->last_night = night;
+      p->night_bins += r->ts / 1800 != p->last_bin;
+      p->last_bin = r->ts / 1800;
     }
   if (st->cls != ML_IP_CELLULAR && !ml_is_weekend (ml_day_of (r->ts))
       && in_hours (h, c->work_start_h, c->work_end_h))
@@ -188,7 +196,16 @@ scan_row (Scan *s, MlLocation *loc, const MlEvRow *r)
   count_support (s, r, st);
 }
 
-/* The home place: most distinct nights, then most night lookups; -1. */
+/* The first ranking key of home: distinct night half-hours for an
+ * antenna (bandicoot's bins), distinct nights otherwise. */
+static guint32
+home_key (const Place *p)
+{
+  return p->group == GROUP_ANTENNA ? p->night_bins : p->nights;
+}
+
+/* The home place: the highest home_key(), then most distinct nights, then
+ * most night lookups; -1. */
 static int
 choose_home (const Scan *s)
 {
@@ -199,7 +216,9 @@ choose_home (const Scan *s)
       const Place *p = &g_array_index (s->places, Place, i);
       const Place *b = best < 0 ? NULL : &g_array_index (s->places, Place, best);
       if (p->night_bb > 0
-          && (b == NULL || p->nights > b->nights || (p->nights == b->nights && p->night_bb > b->night_bb)))
+          && (b == NULL || home_key (p) > home_key (b)
+              || (home_key (p) == home_key (b)
+                  && (p->nights > b->nights || (p->nights == b->nights && p->night_bb > b->night_bb)))))
         best = (int) i;
     }
   return best;

@@ -2,7 +2,7 @@
  *
  * A hand-built pair of users with a known answer.  alice is called and
  * texted at home (antenna H) at night, works at W on weekdays, spends three
- * nights at X with more records but fewer nights than at home, makes a trip
+ * nights at X with more records but in fewer half-hours than at home, makes a trip
  * to F (Toulouse), and calls bob every weekday at 10:00; bob's file holds the
  * other side of their calls.  The tests convert the cdr.db, check the rows
  * (mirrored records counted once, incoming records placing their owner),
@@ -52,13 +52,13 @@ static const char alice_csv[] =
   "text,in,carol,2026-01-06 23:00:00,,H\n"
   "text,in,carol,2026-01-07 23:00:00,,H\n"
   "text,in,carol,2026-01-09 07:00:00,,H\n"      /* night: bandicoot's night ends after 07:00:00 */
-  /* X: more night records than H, on fewer nights */
+  /* X: more night records than H, in fewer half-hours, on fewer nights */
   "text,in,dave,2026-01-12 22:00:00,,X\n"
-  "text,in,dave,2026-01-12 22:30:00,,X\n"
+  "text,in,dave,2026-01-12 22:10:00,,X\n"
   "text,in,dave,2026-01-13 22:00:00,,X\n"
-  "text,in,dave,2026-01-13 22:30:00,,X\n"
+  "text,in,dave,2026-01-13 22:10:00,,X\n"
   "text,in,dave,2026-01-14 22:00:00,,X\n"
-  "text,in,dave,2026-01-14 22:30:00,,X\n"
+  "text,in,dave,2026-01-14 22:10:00,,X\n"
   "text,in,dave,2026-01-16 18:59:59,,X\n"       /* day: the night starts at 19:00:00 */
   "text,in,dave,2026-01-16 07:00:01,,X\n"       /* day */
   /* work: calls to bob every weekday at 10:00, texts from dave at 14:00 */
@@ -445,8 +445,9 @@ test_home_is_the_night_antenna_with_bandicoots_night (void)
   CU_ASSERT_TRUE_FATAL (fixture_init (&f));
   CU_ASSERT_EQUAL (f.ev->n_windows, 4);
   loc = ml_infer_location (f.ev, f.alice, 1);
-  /* H: 4 nights (07:00:00 closes the 4th), X: 6 records on 3 nights
-   * (18:59:59 and 07:00:01 are day) */
+  /* H: 4 night half-hours (07:00:00 is the 4th), X: 6 records in 3
+   * (18:59:59 and 07:00:01 are day); without bandicoot's night X would
+   * win on records or on nights */
   CU_ASSERT_TRUE_FATAL (loc->home.found);
   ML_ASSERT_CLOSE (loc->home.lat, H_LAT, 1e-9);
   ML_ASSERT_CLOSE (loc->home.lon, H_LON, 1e-9);

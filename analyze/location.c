@@ -27,10 +27,11 @@
  * night like broadband and for work like any non-cellular place.  Its
  * night follows bandicoot's, every time not strictly between night_end and
  * night_start, so that night_end itself (07:00:00) is night too, and so
- * does its home: the antenna of the most half-hours with a night record
- * (bandicoot's most common 30-minute night bin, which gives a half-hour
- * shared by two antennas to the more frequent one where this counts it for
- * both), then of the most nights, then of the most night records.
+ * does its home: the night records are cut into 30-minute bins, each bin
+ * votes for its most frequent antenna (the first seen on a tie), and home
+ * is the antenna with the most votes (the first voted for on a tie), as
+ * bandicoot 0.6.0's User.recompute_home computes it (docs/cdr.md lists
+ * the differences: records without a position do not vote here).
  * Home and work on night-time and weekday hours follow Isaacman et al.,
  * "Identifying important places in people's lives from cellular network
  * data" (Pervasive 2011); the anonymity of the home/work pair, Golle &
@@ -59,8 +60,8 @@ typedef struct {
   guint32 night_bb;             /* night-time broadband (or antenna) lookups */
   guint32 nights;               /* distinct nights among them */
   MlDay last_night;
-  guint32 night_bins;           /* distinct half-hours among them (antennas) */
-  gint64 last_bin;
+  guint32 night_bins;           /* antennas: 30-minute night bins voting for it */
+  guint32 first_vote;           /* order of its first vote (ties: the first voted for) */
   guint32 work, work_business;  /* weekday work-hour lookups, of which from corporate IPs */
   guint32 cell;                 /* cellular lookups */
 } Place;
@@ -81,7 +82,15 @@ typedef struct {
   GHashTable *ip_index;         /* gint64* ip -> index into ips */
   GArray *places;               /* Place */
   GArray *point_ip;             /* guint per timeline point: index into ips */
+  gint64 bin;                   /* the 30-minute night bin being counted (antennas) */
+  GArray *bin_counts;           /* BinCount: its records per place, in first-seen order */
+  guint32 votes;                /* bins that have voted */
 } Scan;
+
+typedef struct {
+  int place;
+  guint32 n;
+} BinCount;
 
 static gboolean
 in_hours (double h, double start, double end)
@@ -123,7 +132,7 @@ place_of (Scan *s, double lat, double lon, PlaceGroup group)
           && ml_geo_haversine_km (p->lat, p->lon, lat, lon) <= km)
         return (int) i;
     }
-  Place p = { .lat = lat, .lon = lon, .group = group, .last_night = G_MININT32, .last_bin = G_MININT64 };
+  Place p = { .lat = lat, .lon = lon, .group = group, .last_night = G_MININT32 };
   g_array_append_val (s->places, p);
   return (int) s->places->len - 1;
 }
@@ -147,6 +156,44 @@ ip_stat (Scan *s, gint64 ip)
   return &g_array_index (s->ips, IpStat, s->ips->len - 1);
 }
 
+/* Close the current night bin: its most frequent place (the first seen on
+ * a tie) gets a vote. */
+static void
+bin_vote (Scan *s)
+{
+  const BinCount *best = NULL;
+
+  for (guint i = 0; i < s->bin_counts->len; i++)
+    if (best == NULL || g_array_index (s->bin_counts, BinCount, i).n > best->n)
+      best = &g_array_index (s->bin_counts, BinCount, i);
+  if (best != NULL)
+    {
+      Place *p = &g_array_index (s->places, Place, best->place);
+      if (p->night_bins++ == 0)
+        p->first_vote = s->votes++;
+    }
+  g_array_set_size (s->bin_counts, 0);
+}
+
+/* Count a night record at antenna PLACE at T into its 30-minute bin (rows
+ * come in time order). */
+static void
+bin_add (Scan *s, int place, MlTime t)
+{
+  BinCount fresh = { place, 1 };
+
+  if (t / 1800 != s->bin)
+    bin_vote (s);
+  s->bin = t / 1800;
+  for (guint i = 0; i < s->bin_counts->len; i++)
+    if (g_array_index (s->bin_counts, BinCount, i).place == place)
+      {
+        g_array_index (s->bin_counts, BinCount, i).n++;
+        return;
+      }
+  g_array_append_val (s->bin_counts, fresh);
+}
+
 /* Count R for home and work in its IP and place. */
 static void
 count_support (Scan *s, const MlEvRow *r, IpStat *st)
@@ -168,8 +215,8 @@ count_support (Scan *s, const MlEvRow *r, IpStat *st)
       p->night_bb++;
       p->nights += night != p->last_night;
       p->last_night = night;
-      p->night_bins += r->ts / 1800 != p->last_bin;
-      p->last_bin = r->ts / 1800;
+      if (st->cls == ML_IP_ANTENNA)
+        bin_add (s, st->place, r->ts);
     }
   if (st->cls != ML_IP_CELLULAR && !ml_is_weekend (ml_day_of (r->ts))
       && in_hours (h, c->work_start_h, c->work_end_h))
@@ -196,16 +243,19 @@ scan_row (Scan *s, MlLocation *loc, const MlEvRow *r)
   count_support (s, r, st);
 }
 
-/* The first ranking key of home: distinct night half-hours for an
- * antenna (bandicoot's bins), distinct nights otherwise. */
-static guint32
-home_key (const Place *p)
+/* Whether P makes a better home than B: between antennas, more night bins
+ * (the first voted for on a tie); otherwise more distinct nights, then more
+ * night lookups. */
+static gboolean
+better_home (const Place *p, const Place *b)
 {
-  return p->group == GROUP_ANTENNA ? p->night_bins : p->nights;
+  if (p->group == GROUP_ANTENNA && b->group == GROUP_ANTENNA)
+    return p->night_bins > b->night_bins || (p->night_bins == b->night_bins && p->first_vote < b->first_vote);
+  return p->nights > b->nights || (p->nights == b->nights && p->night_bb > b->night_bb);
 }
 
-/* The home place: the highest home_key(), then most distinct nights, then
- * most night lookups; -1. */
+/* The home place: the best by better_home() among places with night
+ * lookups; -1. */
 static int
 choose_home (const Scan *s)
 {
@@ -215,10 +265,7 @@ choose_home (const Scan *s)
     {
       const Place *p = &g_array_index (s->places, Place, i);
       const Place *b = best < 0 ? NULL : &g_array_index (s->places, Place, best);
-      if (p->night_bb > 0
-          && (b == NULL || home_key (p) > home_key (b)
-              || (home_key (p) == home_key (b)
-                  && (p->nights > b->nights || (p->nights == b->nights && p->night_bb > b->night_bb)))))
+      if (p->night_bb > 0 && (b == NULL || better_home (p, b)))
         best = (int) i;
     }
   return best;
@@ -397,7 +444,8 @@ ml_infer_location (const MlEvidence *ev, gint64 target, int n_windows)
   g_autoptr(GArray) ips = g_array_new (FALSE, FALSE, sizeof (IpStat));
   g_autoptr(GArray) places = g_array_new (FALSE, FALSE, sizeof (Place));
   g_autoptr(GArray) point_ip = g_array_new (FALSE, FALSE, sizeof (guint));
-  Scan s = { ev, ev->c, ips, ip_index, places, point_ip };
+  g_autoptr(GArray) bin_counts = g_array_new (FALSE, FALSE, sizeof (BinCount));
+  Scan s = { ev, ev->c, ips, ip_index, places, point_ip, G_MININT64, bin_counts, 0 };
 
   for (guint i = 0; rows != NULL && i < rows->len; i++)
     {
@@ -405,6 +453,7 @@ ml_infer_location (const MlEvidence *ev, gint64 target, int n_windows)
       if (r->source == target && ml_ev_in_windows (r, n_windows))
         scan_row (&s, loc, r);
     }
+  bin_vote (&s);                /* the last night bin */
   guess_home_work (&s, loc);
   find_trips (&s, loc);
   return loc;

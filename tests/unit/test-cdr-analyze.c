@@ -2,7 +2,8 @@
  *
  * A hand-built pair of users with a known answer.  alice is called and
  * texted at home (antenna H) at night, works at W on weekdays, spends three
- * nights at X with more records but in fewer half-hours than at home, makes a trip
+ * nights at X with more records but in fewer 30-minute bins than at home
+ * (and before it: X would win a tie), makes a trip
  * to F (Toulouse), and calls bob every weekday at 10:00; bob's file holds the
  * other side of their calls.  The tests convert the cdr.db, check the rows
  * (mirrored records counted once, incoming records placing their owner),
@@ -47,18 +48,18 @@ static const char antennas_csv[] =
 /* 2026-01-05 is a Monday. */
 static const char alice_csv[] =
   "interaction,direction,correspondent_id,datetime,call_duration,antenna_id\n"
-  /* home: texts received at night, on the nights of the 5th to 8th */
-  "text,in,carol,2026-01-05 23:00:00,,H\n"
-  "text,in,carol,2026-01-06 23:00:00,,H\n"
-  "text,in,carol,2026-01-07 23:00:00,,H\n"
-  "text,in,carol,2026-01-09 07:00:00,,H\n"      /* night: bandicoot's night ends after 07:00:00 */
-  /* X: more night records than H, in fewer half-hours, on fewer nights */
-  "text,in,dave,2026-01-12 22:00:00,,X\n"
-  "text,in,dave,2026-01-12 22:10:00,,X\n"
-  "text,in,dave,2026-01-13 22:00:00,,X\n"
-  "text,in,dave,2026-01-13 22:10:00,,X\n"
-  "text,in,dave,2026-01-14 22:00:00,,X\n"
-  "text,in,dave,2026-01-14 22:10:00,,X\n"
+  /* X first: more night records than H, in fewer 30-minute bins */
+  "text,in,dave,2026-01-05 22:00:00,,X\n"
+  "text,in,dave,2026-01-05 22:10:00,,X\n"
+  "text,in,dave,2026-01-06 22:00:00,,X\n"
+  "text,in,dave,2026-01-06 22:10:00,,X\n"
+  "text,in,dave,2026-01-07 22:00:00,,X\n"
+  "text,in,dave,2026-01-07 22:10:00,,X\n"
+  /* home: texts received at night, on the nights of the 12th to 15th */
+  "text,in,carol,2026-01-12 23:00:00,,H\n"
+  "text,in,carol,2026-01-13 23:00:00,,H\n"
+  "text,in,carol,2026-01-14 23:00:00,,H\n"
+  "text,in,carol,2026-01-16 07:00:00,,H\n"      /* night: bandicoot's night ends after 07:00:00 */
   "text,in,dave,2026-01-16 18:59:59,,X\n"       /* day: the night starts at 19:00:00 */
   "text,in,dave,2026-01-16 07:00:01,,X\n"       /* day */
   /* work: calls to bob every weekday at 10:00, texts from dave at 14:00 */
@@ -445,9 +446,9 @@ test_home_is_the_night_antenna_with_bandicoots_night (void)
   CU_ASSERT_TRUE_FATAL (fixture_init (&f));
   CU_ASSERT_EQUAL (f.ev->n_windows, 4);
   loc = ml_infer_location (f.ev, f.alice, 1);
-  /* H: 4 night half-hours (07:00:00 is the 4th), X: 6 records in 3
-   * (18:59:59 and 07:00:01 are day); without bandicoot's night X would
-   * win on records or on nights */
+  /* H: 4 night bins (07:00:00 is the 4th), X: 6 records in 3 bins
+   * (18:59:59 and 07:00:01 are day); X, voted for first, would win a tie
+   * or a count of records */
   CU_ASSERT_TRUE_FATAL (loc->home.found);
   ML_ASSERT_CLOSE (loc->home.lat, H_LAT, 1e-9);
   ML_ASSERT_CLOSE (loc->home.lon, H_LON, 1e-9);
@@ -545,6 +546,40 @@ test_a_pen_register_alone_sees_no_caller (void)
     CU_ASSERT_EQUAL (g_array_index (contacts, MlContact, i).n_in, 0);
 }
 
+/* Home among antennas is bandicoot's: the most 30-minute night bins, not
+ * the most nights or records.  Evidence built by hand for handle 1. */
+static void
+test_antenna_home_is_the_most_voted_night_bin (void)
+{
+  MlCase c = { .night_start_h = 19, .night_end_h = 7, .work_start_h = 9, .work_end_h = 17, .trip_km = 100 };
+  g_autoptr(MlEvidence) ev = ml_evidence_new (&c, NULL);
+  const double lat[3] = { 0, 48.0, 48.1 };      /* antennas Y (ip 1), Z (ip 2) */
+  MlTime day = ML_SECONDS_PER_DAY, jan5 = 20458 * day;   /* 2026-01-05 */
+  g_autoptr(MlLocation) loc = NULL;
+
+  for (gint64 ip = 1; ip <= 2; ip++)
+    {
+      MlIpInfo *info = g_new0 (MlIpInfo, 1);
+      *info = (MlIpInfo) { .id = ip, .cls = ML_IP_ANTENNA, .lat = lat[ip], .lon = 2.0, .radius_km = 1 };
+      g_hash_table_insert (ev->ipinfo, g_memdup2 (&ip, sizeof ip), info);
+    }
+  /* Y: 2 nights, 3 bins each (20:00, 20:30, 21:00) */
+  for (int d = 0; d < 2; d++)
+    for (int k = 0; k < 3; k++)
+      g_array_append_val (ev->rows, ((MlEvRow) { .ts = jan5 + d * day + 20 * 3600 + k * 1800, .source = 1,
+                                                 .lookup = 1, .ip = 1, .hop = 1, .via = ML_VIA_PEN }));
+  /* Z: 4 nights, 3 records in one bin each: more nights, more records */
+  for (int d = 2; d < 6; d++)
+    for (int k = 0; k < 3; k++)
+      g_array_append_val (ev->rows, ((MlEvRow) { .ts = jan5 + d * day + 23 * 3600 + k * 60, .source = 1,
+                                                 .lookup = 1, .ip = 2, .hop = 1, .via = ML_VIA_PEN }));
+  ml_evidence_index (ev);
+  loc = ml_infer_location (ev, 1, 1);
+  CU_ASSERT_TRUE_FATAL (loc->home.found);
+  ML_ASSERT_CLOSE (loc->home.lat, 48.0, 1e-12);
+  CU_ASSERT_EQUAL (loc->home.support, 6);
+}
+
 static CU_TestInfo convert_tests[] = {
   { "every record gives one own row and mirrors count once", test_every_record_gives_one_own_row_and_mirrors_count_once },
   { "the run is stamped and lists users and antennas", test_the_run_is_stamped_and_lists_users_and_antennas },
@@ -564,6 +599,7 @@ static CU_TestInfo case_tests[] = {
 
 static CU_TestInfo infer_tests[] = {
   { "home is the night antenna, with bandicoot's night", test_home_is_the_night_antenna_with_bandicoots_night },
+  { "an antenna home is the most voted night bin", test_antenna_home_is_the_most_voted_night_bin },
   { "work is the weekday daytime antenna", test_work_is_the_weekday_daytime_antenna },
   { "bob is the top contact, counted once per call", test_bob_is_the_top_contact_counted_once_per_call },
   { "the rhythm peaks on Wednesday at ten", test_the_rhythm_peaks_on_wednesday_at_ten },

@@ -548,6 +548,12 @@ convert (Convert *cv, const char *run_dir, GError **error)
   g_autoptr(MlDb) db = NULL;
   guint8 key[ML_PSEUDONYM_KEY_SIZE];
 
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, ML_ERROR, ML_ERROR_EXISTS, "%s: exists: analyse %s without --import-cdr, "
+                   "or import into a new directory", path, run_dir);
+      return FALSE;
+    }
   if (g_mkdir_with_parents (run_dir, 0777) != 0)
     {
       g_set_error (error, ML_ERROR, ML_ERROR_IO, "%s: cannot create: %s", run_dir, g_strerror (errno));

@@ -607,14 +607,14 @@ static gboolean
 parse_args (AnalyzeArgs *a, int *argc, char ***argv, GError **error)
 {
   GOptionEntry entries[] = {
-    { "case", 'c', 0, G_OPTION_ARG_STRING, &a->case_name, "case file or shipped case name (default: default)", "CASE" },
+    { "case", 'c', 0, G_OPTION_ARG_STRING, &a->case_name, "case file or shipped case name (default: default; cdr for CDR runs)", "CASE" },
     { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &a->sets, "override a case key (repeatable)", "GROUP.KEY=VALUE" },
     { "population", 0, 0, G_OPTION_ARG_NONE, &a->population, "also analyse the whole log (bulk collection)", NULL },
     { "import-log", 0, 0, G_OPTION_ARG_FILENAME, &a->import_log, "build RUN/provider.db from a real log in CSV", "FILE" },
     { "import-cdr", 0, 0, G_OPTION_ARG_FILENAME, &a->import_cdr, "build RUN from call-detail records (a cdr.db of 'metaleak cdr import')", "CDR.db" },
     { "geoip", 0, 0, G_OPTION_ARG_FILENAME, &a->geoip, "MaxMind DB file to geolocate IPs with (default RUN/geo.mmdb)", "FILE" },
     { "strict", 0, 0, G_OPTION_ARG_NONE, &a->strict, "make any malformed imported row fatal", NULL },
-    { "reveal", 0, 0, G_OPTION_ARG_NONE, &a->reveal, "show real handles of imported logs instead of pseudonyms", NULL },
+    { "reveal", 0, 0, G_OPTION_ARG_NONE, &a->reveal, "show real handles of imported logs and CDRs instead of pseudonyms", NULL },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &a->out, "output directory (default RUN/cases/NAME)", "DIR" },
     { "force", 'f', 0, G_OPTION_ARG_NONE, &a->force, "replace an existing output directory", NULL },
     { "threads", 0, 0, G_OPTION_ARG_INT64, &a->threads, "worker threads (0: one per core)", "N" },

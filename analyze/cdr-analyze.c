@@ -47,6 +47,7 @@
 #include "analyze/casefile.h"
 #include "analyze/cdr-analyze.h"
 #include "analyze/cdr.h"
+#include "analyze/findings.h"
 #include "analyze/pseudonym.h"
 #include "common/config.h"
 #include "common/errors.h"
@@ -54,10 +55,9 @@
 #include "common/outdir.h"
 #include "common/progress.h"
 #include "common/rng.h"
-#include "analyze/findings.h"
 #include "common/schema.h"
 
-#define FIRST_ADDRESS 0x0a000001u        /* 10.0.0.1: the first antenna (RFC 1918, never a real client) */
+#define FIRST_ADDRESS 0x0a000001u        /* 10.0.0.1: the first antenna (RFC 1918: a synthetic address) */
 #define MAX_POSITIONS ((1u << 24) - 2)    /* 10.0.0.1 .. 10.255.255.254 */
 #define NOWHERE 0                         /* 0.0.0.0: a row without a position */
 #define CONNECTION_TYPE "Antenna"         /* ml_evidence_ip_class () -> ML_IP_ANTENNA */

@@ -10,8 +10,8 @@
  * left out: one carrier-grade NAT address is shared by hundreds of
  * strangers (Richter et al., IMC 2016), and so are IPs without a GeoIP
  * class and the antennas of a CDR log (a cell serves thousands:
- * docs/analyze/inference.md).  Only the source of a row is behind its IP; the lookup handle may
- * be anywhere.
+ * docs/analyze/inference.md).  Only the source of a row is behind its IP;
+ * the lookup handle may be anywhere.
  *
  * Kinds, in this order: household when seen on the home IP (broadband at
  * the inferred home place) at night on at least MIN_NIGHTS distinct nights;

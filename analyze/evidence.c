@@ -21,8 +21,9 @@
  * they share with the hop's targets, and the first hop_limit are served the
  * case's orders from the window they were first seen in.  IP pivot: for each
  * named target, every client IP of its own (pen) rows that GeoIP does not
- * class as cellular gets an order for all its lookups, from the window it
- * was first seen in.  docs/analyze/evidence.md explains both rules.
+ * class as cellular or as a CDR antenna gets an order for all its lookups,
+ * from the window it was first seen in.  docs/analyze/evidence.md explains
+ * both rules.
  *
  * Workload: see evidence.h; measured on 10^8 rows, 1,000 targets x 12
  * windows (3.5 x 10^6 rows returned): ~8.5 CPU-seconds, two thirds of

@@ -101,6 +101,8 @@ typedef enum {
   ML_IP_BUSINESS,           /* "Corporate" */
   ML_IP_CELLULAR,           /* "Cellular" */
   ML_IP_WIFI,               /* "Wi-Fi" / hotspot */
+  ML_IP_ANTENNA,            /* "Antenna": a cell tower of a CDR log (cdr-analyze.h), where the
+                             * record's owner was; like a fixed line it can be home or work */
   ML_N_IP_CLASSES
 } MlIpClass;
 

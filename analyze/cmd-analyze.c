@@ -1,6 +1,7 @@
 /* cmd-analyze.c -- `metaleak analyze`: the driver of the analysis.
  *
- * RUN (a simulation, or a directory made by --import-log) and a case file
+ * RUN (a simulation, or a directory made by --import-log or --import-cdr,
+ * cdr-analyze.h) and a case file
  * go in; RUN/cases/NAME comes out, atomically.  Steps: resolve the case and
  * its targets, serve the orders and extract the evidence (evidence.c), run
  * every inference for every named target and every chain length
@@ -18,6 +19,7 @@
 
 #include "analyze/analyze.h"
 #include "analyze/casefile.h"
+#include "analyze/cdr-analyze.h"
 #include "analyze/evaluate.h"
 #include "analyze/evidence.h"
 #include "analyze/findings.h"
@@ -35,7 +37,7 @@
 #include "common/schema.h"
 
 typedef struct {
-  char *case_name, *import_log, *geoip, *out;
+  char *case_name, *import_log, *import_cdr, *geoip, *out;
   char **sets;
   gboolean population, strict, reveal, force, quiet;
   gint64 threads;
@@ -46,6 +48,7 @@ analyze_args_clear (AnalyzeArgs *a)
 {
   g_free (a->case_name);
   g_free (a->import_log);
+  g_free (a->import_cdr);
   g_free (a->geoip);
   g_free (a->out);
   g_strfreev (a->sets);
@@ -135,7 +138,8 @@ typedef struct {
 static const char *
 ip_class_name (MlIpClass c)
 {
-  static const char *const names[ML_N_IP_CLASSES] = { "unknown", "broadband", "business", "cellular", "wifi" };
+  static const char *const names[ML_N_IP_CLASSES] = { "unknown", "broadband", "business", "cellular", "wifi",
+                                                                  "antenna" };
   return c < ML_N_IP_CLASSES ? names[c] : "unknown";
 }
 
@@ -507,6 +511,7 @@ typedef struct {
   const char *run_dir;
   const char *geoip;          /* MaxMind DB used */
   gboolean imported;          /* a real log: pseudonymise unless reveal */
+  gboolean cdr;               /* converted from a cdr.db (cdr-analyze.h) */
   gboolean reveal, population, quiet;
   guint threads;
   MlCase *c;
@@ -595,6 +600,7 @@ analyse (const Run *r, MlDb *db, char ***summary, const char *dir, GError **erro
   w = (Writer) { db, rc, names, ev, eval, metrics, ev->n_windows };
   if (!ml_db_begin (db, error)
       || !write_params (&w, r->c, r->run_dir, r->imported, r->population, named->len, error)
+      || (r->cdr && !ml_cdr_analyze_put_params (r->provider, rc, error))
       || !write_orders (&w, error) || !write_evidence (&w, error))
     return FALSE;
   g_debug ("evidence written: %.3f s", (double) (g_get_monotonic_time () - t0) / 1e6);
@@ -618,13 +624,14 @@ static gboolean
 parse_args (AnalyzeArgs *a, int *argc, char ***argv, GError **error)
 {
   GOptionEntry entries[] = {
-    { "case", 'c', 0, G_OPTION_ARG_STRING, &a->case_name, "case file or shipped case name (default: default)", "CASE" },
+    { "case", 'c', 0, G_OPTION_ARG_STRING, &a->case_name, "case file or shipped case name (default: default; cdr for CDR runs)", "CASE" },
     { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &a->sets, "override a case key (repeatable)", "GROUP.KEY=VALUE" },
     { "population", 0, 0, G_OPTION_ARG_NONE, &a->population, "also analyse the whole log (bulk collection)", NULL },
     { "import-log", 0, 0, G_OPTION_ARG_FILENAME, &a->import_log, "build RUN/provider.db from a real log in CSV", "FILE" },
+    { "import-cdr", 0, 0, G_OPTION_ARG_FILENAME, &a->import_cdr, "build RUN from call-detail records (a cdr.db of 'metaleak cdr import')", "CDR.db" },
     { "geoip", 0, 0, G_OPTION_ARG_FILENAME, &a->geoip, "MaxMind DB file to geolocate IPs with (default RUN/geo.mmdb)", "FILE" },
     { "strict", 0, 0, G_OPTION_ARG_NONE, &a->strict, "make any malformed imported row fatal", NULL },
-    { "reveal", 0, 0, G_OPTION_ARG_NONE, &a->reveal, "show real handles of imported logs instead of pseudonyms", NULL },
+    { "reveal", 0, 0, G_OPTION_ARG_NONE, &a->reveal, "show real handles of imported logs and CDRs instead of pseudonyms", NULL },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &a->out, "output directory (default RUN/cases/NAME)", "DIR" },
     { "force", 'f', 0, G_OPTION_ARG_NONE, &a->force, "replace an existing output directory", NULL },
     { "threads", 0, 0, G_OPTION_ARG_INT64, &a->threads, "worker threads (0: one per core)", "N" },
@@ -635,10 +642,16 @@ parse_args (AnalyzeArgs *a, int *argc, char ***argv, GError **error)
 
   a->threads = 0;
   g_option_context_add_main_entries (ctx, entries, NULL);
-  g_option_context_set_description (ctx, "Shipped cases: default, journalist, late-renewal, bulk.\n"
-                                         "See metaleak-analyze(1) and docs/analyze/.");
+  g_option_context_set_description (ctx, "Shipped cases: default, journalist, late-renewal, bulk, and cdr\n"
+                                         "(the default for runs made with --import-cdr).\n"
+                                         "See metaleak-analyze(1), docs/analyze/ and docs/cdr.md.");
   if (!g_option_context_parse (ctx, argc, argv, error))
     return FALSE;
+  if (a->import_log != NULL && a->import_cdr != NULL)
+    {
+      g_set_error (error, ML_ERROR, ML_ERROR_USAGE, "--import-log and --import-cdr cannot be combined");
+      return FALSE;
+    }
   if (*argc != 2)
     {
       g_set_error (error, ML_ERROR, ML_ERROR_USAGE, *argc < 2 ? "analyze needs a RUN directory"
@@ -649,9 +662,10 @@ parse_args (AnalyzeArgs *a, int *argc, char ***argv, GError **error)
 }
 
 static MlCase *
-load_case (const AnalyzeArgs *a, GError **error)
+load_case (const AnalyzeArgs *a, gboolean cdr, GError **error)
 {
-  g_autofree char *path = ml_datadir_resolve ("cases", a->case_name ? a->case_name : "default", error);
+  const char *fallback = cdr ? ML_CDR_ANALYZE_CASE : "default";
+  g_autofree char *path = ml_datadir_resolve ("cases", a->case_name ? a->case_name : fallback, error);
 
   if (path == NULL)
     return NULL;
@@ -664,6 +678,12 @@ open_provider (const char *run_dir, GError **error)
   g_autofree char *path = g_build_filename (run_dir, "provider.db", NULL);
   g_autoptr(MlDb) db = NULL;
 
+  if (g_file_test (run_dir, G_FILE_TEST_IS_REGULAR) && ml_cdr_analyze_is_cdr_db (run_dir))
+    {
+      g_set_error (error, ML_ERROR, ML_ERROR_USAGE, "%s: a cdr.db, not a run directory; "
+                   "analyse it with 'metaleak analyze RUN --import-cdr %s'", run_dir, run_dir);
+      return NULL;
+    }
   if (!g_file_test (run_dir, G_FILE_TEST_IS_DIR))
     {
       g_set_error (error, ML_ERROR, ML_ERROR_INPUT, "%s: no such run directory", run_dir);
@@ -718,12 +738,18 @@ ml_analyze_main (int argc, char **argv, GError **error)
   ml_progress_set_quiet (a.quiet);
   if (a.import_log != NULL && !ml_importlog_run (a.import_log, r.run_dir, a.strict, error))
     return FALSE;
-  if ((c = load_case (&a, error)) == NULL || (provider = open_provider (r.run_dir, error)) == NULL)
+  if (a.import_cdr != NULL && !ml_cdr_analyze_import (a.import_cdr, r.run_dir, NULL, error))
+    return FALSE;
+  if ((provider = open_provider (r.run_dir, error)) == NULL)
+    return FALSE;
+  r.cdr = ml_cdr_analyze_is_cdr_run (provider);
+  if ((c = load_case (&a, r.cdr, error)) == NULL
+      || (r.cdr && !ml_cdr_analyze_prepare_case (c, r.run_dir, provider, error)))
     return FALSE;
   manifest = g_build_filename (r.run_dir, "manifest.json", NULL);
   geo = a.geoip ? g_strdup (a.geoip) : g_build_filename (r.run_dir, "geo.mmdb", NULL);
   r.geoip = g_file_test (geo, G_FILE_TEST_EXISTS) ? geo : NULL;
-  r.imported = a.import_log != NULL || !g_file_test (manifest, G_FILE_TEST_EXISTS);
+  r.imported = a.import_log != NULL || r.cdr || !g_file_test (manifest, G_FILE_TEST_EXISTS);
   r.reveal = a.reveal;
   r.population = a.population;
   r.quiet = a.quiet;

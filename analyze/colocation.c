@@ -9,8 +9,9 @@
  * population's log; without them the result is empty.  Cellular IPs are
  * left out: one carrier-grade NAT address is shared by hundreds of
  * strangers (Richter et al., IMC 2016), and so are IPs without a GeoIP
- * class.  Only the source of a row is behind its IP; the lookup handle may
- * be anywhere.
+ * class and the antennas of a CDR log (a cell serves thousands:
+ * docs/analyze/inference.md).  Only the source of a row is behind its IP;
+ * the lookup handle may be anywhere.
  *
  * Kinds, in this order: household when seen on the home IP (broadband at
  * the inferred home place) at night on at least MIN_NIGHTS distinct nights;
@@ -91,7 +92,7 @@ target_ip (Scan *s, const MlLocation *loc, gint64 ip)
   if (t != NULL)
     return t;
   info = ml_evidence_ip (s->ev, ip);
-  if (info == NULL || info->cls == ML_IP_CELLULAR || info->cls == ML_IP_UNKNOWN)
+  if (info == NULL || info->cls == ML_IP_CELLULAR || info->cls == ML_IP_ANTENNA || info->cls == ML_IP_UNKNOWN)
     return NULL;
   t = g_new0 (TargetIp, 1);
   t->times = g_array_new (FALSE, FALSE, sizeof (MlTime));

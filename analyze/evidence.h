@@ -61,7 +61,8 @@ MlEvidence *ml_evidence_new (MlCase *c, MlDb *provider);
  * text from provider.db's ips table, geolocated in the MaxMind DB at
  * MMDB_PATH; class from traits.connection_type ("Cable/DSL", "Dialup",
  * "Satellite" -> broadband; "Corporate" -> business; "Cellular";
- * "Wi-Fi"/hotspots -> wifi; else unknown).  An address the database does
+ * "Wi-Fi"/hotspots -> wifi; "Antenna" -> antenna, the cell towers of a
+ * CDR log, never pivoted on; else unknown).  An address the database does
  * not cover, or an IPv6 address in an IPv4 database, gets class unknown and
  * NAN coordinates.  ML_ERROR_IO / ML_ERROR_INPUT if the file is not a
  * readable MaxMind DB; on failure EV->ipinfo may hold a part of the IPs. */

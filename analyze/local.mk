@@ -8,6 +8,7 @@ analyze_libanalyze_a_SOURCES = \
 	analyze/legalcase.c analyze/legalcase.h \
 	analyze/evidence.c analyze/evidence.h analyze/evindex.c \
 	analyze/importlog.c analyze/importlog.h \
+	analyze/cdr-analyze.c analyze/cdr-analyze.h \
 	analyze/pseudonym.c analyze/pseudonym.h \
 	analyze/contacts.c analyze/hops.c analyze/location.c \
 	analyze/colocation.c analyze/sensitive.c analyze/rhythm.c \
@@ -27,6 +28,7 @@ analyze_unit_tests = \
 	tests/unit/test-legalcase \
 	tests/unit/test-evidence \
 	tests/unit/test-importlog \
+	tests/unit/test-cdr-analyze \
 	tests/unit/test-infer \
 	tests/unit/test-evaluate \
 	tests/unit/test-popmode \
@@ -38,6 +40,7 @@ tests_unit_test_case_LDADD = $(ML_ANALYZE_TEST_LDADD)
 tests_unit_test_legalcase_LDADD = $(ML_ANALYZE_TEST_LDADD)
 tests_unit_test_evidence_LDADD = $(ML_ANALYZE_TEST_LDADD)
 tests_unit_test_importlog_LDADD = $(ML_ANALYZE_TEST_LDADD)
+tests_unit_test_cdr_analyze_LDADD = $(ML_ANALYZE_TEST_LDADD)
 tests_unit_test_infer_LDADD = $(ML_ANALYZE_TEST_LDADD)
 tests_unit_test_evaluate_LDADD = $(ML_ANALYZE_TEST_LDADD)
 tests_unit_test_popmode_LDADD = $(ML_ANALYZE_TEST_LDADD)

@@ -10,7 +10,7 @@
  * Cellular IPs form places of their own (the carrier's egress city, with a
  * radius of ~200 km) and never count for home or work.
  *
- *  - Home: the broadband place with night-time lookups (the case's night
+ *  - Home: the broadband (or antenna) place with night-time lookups (the case's night
  *    hours, UTC) on the most distinct nights, then the most such lookups;
  *    confidence = its share of all night-time broadband lookups.
  *  - Work: among the other non-cellular places, the one with the most
@@ -21,6 +21,17 @@
  *  - Trips: maximal runs of lookups placed more than the case's trip_km from
  *    home (cellular ones only when their egress place is not the usual
  *    one), split when the position jumps by more than trip_km.
+ * The antennas of a CDR log (class antenna, cdr-analyze.h) are places of
+ * their own, one per position (sectors of one mast share it), never
+ * clustered: a tower is already a place.  An antenna counts for home at
+ * night like broadband and for work like any non-cellular place.  Its
+ * night follows bandicoot's, every time not strictly between night_end and
+ * night_start, so that night_end itself (07:00:00) is night too, and so
+ * does its home: the night records are cut into 30-minute bins, each bin
+ * votes for its most frequent antenna (the first seen on a tie), and home
+ * is the antenna with the most votes (the first voted for on a tie), as
+ * bandicoot 0.6.0's User.recompute_home computes it (docs/cdr.md lists
+ * the differences: records without a position do not vote here).
  * Home and work on night-time and weekday hours follow Isaacman et al.,
  * "Identifying important places in people's lives from cellular network
  * data" (Pervasive 2011); the anonymity of the home/work pair, Golle &
@@ -36,15 +47,21 @@
 #include "common/geo.h"
 
 #define CLUSTER_KM 1.0          /* assumption: one GeoIP record = one place */
+#define ANTENNA_KM 0.001        /* antennas: one place per position (1 m) */
 #define CLUSTER_DEG (CLUSTER_KM / 111.0) /* the same as a latitude difference, a cheap pre-test */
 #define BUSINESS_WEIGHT 2.0     /* assumption: a corporate IP is twice the evidence of work */
 
+/* Places are formed within a group only. */
+typedef enum { GROUP_FIXED, GROUP_CELLULAR, GROUP_ANTENNA } PlaceGroup;
+
 typedef struct {
   double lat, lon;              /* the first member's GeoIP position */
-  gboolean cellular;
-  guint32 night_bb;             /* night-time broadband lookups */
+  PlaceGroup group;
+  guint32 night_bb;             /* night-time broadband (or antenna) lookups */
   guint32 nights;               /* distinct nights among them */
   MlDay last_night;
+  guint32 night_bins;           /* antennas: 30-minute night bins voting for it */
+  guint32 first_vote;           /* order of its first vote (ties: the first voted for) */
   guint32 work, work_business;  /* weekday work-hour lookups, of which from corporate IPs */
   guint32 cell;                 /* cellular lookups */
 } Place;
@@ -65,7 +82,15 @@ typedef struct {
   GHashTable *ip_index;         /* gint64* ip -> index into ips */
   GArray *places;               /* Place */
   GArray *point_ip;             /* guint per timeline point: index into ips */
+  gint64 bin;                   /* the 30-minute night bin being counted (antennas) */
+  GArray *bin_counts;           /* BinCount: its records per place, in first-seen order */
+  guint32 votes;                /* bins that have voted */
 } Scan;
+
+typedef struct {
+  int place;
+  guint32 n;
+} BinCount;
 
 static gboolean
 in_hours (double h, double start, double end)
@@ -79,19 +104,35 @@ hour_of (MlTime t)
   return ml_second_of_day (t) / 3600.0;
 }
 
-static int
-place_of (Scan *s, double lat, double lon, gboolean cellular)
+/* Whether T (of a row from an IP of class CLS) falls in the case's night. */
+static gboolean
+is_night (const MlCase *c, MlTime t, MlIpClass cls)
 {
+  return in_hours (hour_of (t), c->night_start_h, c->night_end_h)
+         || (cls == ML_IP_ANTENNA && ml_second_of_day (t) == (int) lround (c->night_end_h * 3600.0));
+}
+
+static PlaceGroup
+group_of (MlIpClass cls)
+{
+  return cls == ML_IP_CELLULAR ? GROUP_CELLULAR : cls == ML_IP_ANTENNA ? GROUP_ANTENNA : GROUP_FIXED;
+}
+
+static int
+place_of (Scan *s, double lat, double lon, PlaceGroup group)
+{
+  double km = group == GROUP_ANTENNA ? ANTENNA_KM : CLUSTER_KM;
+
   if (isnan (lat) || isnan (lon))
     return -1;
   for (guint i = 0; i < s->places->len; i++)
     {
       const Place *p = &g_array_index (s->places, Place, i);
-      if (p->cellular == cellular && fabs (p->lat - lat) <= CLUSTER_DEG
-          && ml_geo_haversine_km (p->lat, p->lon, lat, lon) <= CLUSTER_KM)
+      if (p->group == group && fabs (p->lat - lat) <= CLUSTER_DEG
+          && ml_geo_haversine_km (p->lat, p->lon, lat, lon) <= km)
         return (int) i;
     }
-  Place p = { .lat = lat, .lon = lon, .cellular = cellular, .last_night = G_MININT32 };
+  Place p = { .lat = lat, .lon = lon, .group = group, .last_night = G_MININT32 };
   g_array_append_val (s->places, p);
   return (int) s->places->len - 1;
 }
@@ -109,10 +150,48 @@ ip_stat (Scan *s, gint64 ip)
   if (info != NULL)
     st = (IpStat) { .ip = ip, .cls = info->cls, .lat = info->lat, .lon = info->lon,
                     .radius_km = info->radius_km, .km_home = NAN };
-  st.place = place_of (s, st.lat, st.lon, st.cls == ML_IP_CELLULAR);
+  st.place = place_of (s, st.lat, st.lon, group_of (st.cls));
   g_array_append_val (s->ips, st);
   g_hash_table_insert (s->ip_index, g_memdup2 (&ip, sizeof ip), GUINT_TO_POINTER (s->ips->len - 1));
   return &g_array_index (s->ips, IpStat, s->ips->len - 1);
+}
+
+/* Close the current night bin: its most frequent place (the first seen on
+ * a tie) gets a vote. */
+static void
+bin_vote (Scan *s)
+{
+  const BinCount *best = NULL;
+
+  for (guint i = 0; i < s->bin_counts->len; i++)
+    if (best == NULL || g_array_index (s->bin_counts, BinCount, i).n > best->n)
+      best = &g_array_index (s->bin_counts, BinCount, i);
+  if (best != NULL)
+    {
+      Place *p = &g_array_index (s->places, Place, best->place);
+      if (p->night_bins++ == 0)
+        p->first_vote = s->votes++;
+    }
+  g_array_set_size (s->bin_counts, 0);
+}
+
+/* Count a night record at antenna PLACE at T into its 30-minute bin (rows
+ * come in time order). */
+static void
+bin_add (Scan *s, int place, MlTime t)
+{
+  BinCount fresh = { place, 1 };
+
+  if (t / 1800 != s->bin)
+    bin_vote (s);
+  s->bin = t / 1800;
+  for (guint i = 0; i < s->bin_counts->len; i++)
+    if (g_array_index (s->bin_counts, BinCount, i).place == place)
+      {
+        g_array_index (s->bin_counts, BinCount, i).n++;
+        return;
+      }
+  g_array_append_val (s->bin_counts, fresh);
 }
 
 /* Count R for home and work in its IP and place. */
@@ -127,13 +206,17 @@ count_support (Scan *s, const MlEvRow *r, IpStat *st)
   Place *p = &g_array_index (s->places, Place, st->place);
   if (st->cls == ML_IP_CELLULAR)
     p->cell++;
-  if (st->cls == ML_IP_BROADBAND && in_hours (h, c->night_start_h, c->night_end_h))
+  if ((st->cls == ML_IP_BROADBAND || st->cls == ML_IP_ANTENNA) && is_night (c, r->ts, st->cls))
     {
-      MlDay night = ml_day_of (r->ts - (MlTime) (c->night_end_h * 3600.0));
+      /* a night is named by the day it began; "- 1" keeps an antenna's
+       * lookup at night_end itself in the night it closes */
+      MlDay night = ml_day_of (r->ts - (MlTime) (c->night_end_h * 3600.0) - 1);
       st->night_bb++;
       p->night_bb++;
       p->nights += night != p->last_night;
       p->last_night = night;
+      if (st->cls == ML_IP_ANTENNA)
+        bin_add (s, st->place, r->ts);
     }
   if (st->cls != ML_IP_CELLULAR && !ml_is_weekend (ml_day_of (r->ts))
       && in_hours (h, c->work_start_h, c->work_end_h))
@@ -160,7 +243,19 @@ scan_row (Scan *s, MlLocation *loc, const MlEvRow *r)
   count_support (s, r, st);
 }
 
-/* The home place: most distinct nights, then most night lookups; -1. */
+/* Whether P makes a better home than B: between antennas, more night bins
+ * (the first voted for on a tie); otherwise more distinct nights, then more
+ * night lookups. */
+static gboolean
+better_home (const Place *p, const Place *b)
+{
+  if (p->group == GROUP_ANTENNA && b->group == GROUP_ANTENNA)
+    return p->night_bins > b->night_bins || (p->night_bins == b->night_bins && p->first_vote < b->first_vote);
+  return p->nights > b->nights || (p->nights == b->nights && p->night_bb > b->night_bb);
+}
+
+/* The home place: the best by better_home() among places with night
+ * lookups; -1. */
 static int
 choose_home (const Scan *s)
 {
@@ -170,8 +265,7 @@ choose_home (const Scan *s)
     {
       const Place *p = &g_array_index (s->places, Place, i);
       const Place *b = best < 0 ? NULL : &g_array_index (s->places, Place, best);
-      if (p->night_bb > 0
-          && (b == NULL || p->nights > b->nights || (p->nights == b->nights && p->night_bb > b->night_bb)))
+      if (p->night_bb > 0 && (b == NULL || better_home (p, b)))
         best = (int) i;
     }
   return best;
@@ -350,7 +444,8 @@ ml_infer_location (const MlEvidence *ev, gint64 target, int n_windows)
   g_autoptr(GArray) ips = g_array_new (FALSE, FALSE, sizeof (IpStat));
   g_autoptr(GArray) places = g_array_new (FALSE, FALSE, sizeof (Place));
   g_autoptr(GArray) point_ip = g_array_new (FALSE, FALSE, sizeof (guint));
-  Scan s = { ev, ev->c, ips, ip_index, places, point_ip };
+  g_autoptr(GArray) bin_counts = g_array_new (FALSE, FALSE, sizeof (BinCount));
+  Scan s = { ev, ev->c, ips, ip_index, places, point_ip, G_MININT64, bin_counts, 0 };
 
   for (guint i = 0; rows != NULL && i < rows->len; i++)
     {
@@ -358,6 +453,7 @@ ml_infer_location (const MlEvidence *ev, gint64 target, int n_windows)
       if (r->source == target && ml_ev_in_windows (r, n_windows))
         scan_row (&s, loc, r);
     }
+  bin_vote (&s);                /* the last night bin */
   guess_home_work (&s, loc);
   find_trips (&s, loc);
   return loc;

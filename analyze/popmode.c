@@ -12,8 +12,8 @@
  *      each one's trace are drawn, in a seeded order.
  *   2. One parallel scan of lookup_log in N_CHUNKS fixed rowid ranges, one
  *      worker (connection + tables) per thread.  Per row: the window, the
- *      directed edge (first window), night broadband and weekday daytime
- *      non-cellular counts per (source, place), and, for the sampled
+ *      directed edge (first window), night broadband (or antenna) and weekday
+ *      daytime non-cellular counts per (source, place), and, for the sampled
  *      points, who was there (per-worker lists; a bitmap shared by the
  *      workers for the crowded points of cellular places).  Workers are
  *      merged with commutative operations (sum, min, union), so results
@@ -356,6 +356,14 @@ in_hours (int sec, int start, int end)
   return start <= end ? sec >= start && sec < end : sec >= start || sec < end;
 }
 
+/* The night of a CDR antenna (location.c): bandicoot's, every time not
+ * strictly between night_end and night_start, so night_end itself too. */
+static inline gboolean
+antenna_night (const Scan *sc, int sec)
+{
+  return in_hours (sec, sc->night_start, sc->night_end) || sec == sc->night_end;
+}
+
 /* Place and class of IP (ips.id); FALSE when it has no position. */
 static inline gboolean
 ip_place (const Scan *sc, gint64 ip, guint32 *place, MlIpClass *cls)
@@ -415,9 +423,10 @@ apply_row (const Scan *sc, Worker *w, const LogRow *r)
   if (!r->located)
     return;
   w->located[r->s]++;
-  if (r->cls == ML_IP_BROADBAND && in_hours (sec, sc->night_start, sc->night_end))
+  if ((r->cls == ML_IP_BROADBAND && in_hours (sec, sc->night_start, sc->night_end))
+      || (r->cls == ML_IP_ANTENNA && antenna_night (sc, sec)))
     *map_probe (&w->places, place_key (r->s, r->place, 0), &fresh) += 1;
-  if ((r->cls == ML_IP_BROADBAND || r->cls == ML_IP_BUSINESS || r->cls == ML_IP_WIFI)
+  if ((r->cls == ML_IP_BROADBAND || r->cls == ML_IP_BUSINESS || r->cls == ML_IP_WIFI || r->cls == ML_IP_ANTENNA)
       && !ml_is_weekend (ml_day_of (r->ts)) && in_hours (sec, sc->work_start, sc->work_end))
     *map_probe (&w->places, place_key (r->s, r->place, 1), &fresh) += r->cls == ML_IP_BUSINESS ? BUSINESS_WEIGHT : 1;
   if (sc->n_points > 0 && r->ts >= 0)
@@ -818,8 +827,9 @@ choose_sample (Scan *sc, MlDb *provider, GArray *sample, GError **error)
 /* ---- stage 3: results --------------------------------------------------------------- */
 
 /* HOME / WORK (place + 1 per handle, 0 = none): the place with the most
- * night-time broadband lookups; the place other than home with the most
- * weekday daytime non-cellular lookups (ties: the lower place index). */
+ * night-time broadband (or CDR antenna) lookups; the place other than home
+ * with the most weekday daytime non-cellular lookups (ties: the lower place
+ * index). */
 static void
 home_and_work (const Scan *sc, const Worker *w, guint32 *home, guint32 *work)
 {

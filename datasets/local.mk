@@ -14,6 +14,7 @@ dist_cases_DATA = \
 	datasets/cases/default.ini \
 	datasets/cases/journalist.ini \
 	datasets/cases/late-renewal.ini \
-	datasets/cases/bulk.ini
+	datasets/cases/bulk.ini \
+	datasets/cases/cdr.ini
 
 dist_pkgdata_DATA = datasets/literature.csv

@@ -14,10 +14,11 @@ lists what the demo measures against the published targets (`datasets/literature
 including the known misses.
 
 Contents: scenario keys · population and places · social graph · mobility · networks and
-GeoIP · messages and lookups · calibration.
+GeoIP · messages and lookups · calibration · call-detail records (antennas as places, for
+`metaleak analyze --import-cdr`).
 
 HEAD
-  for f in scenario population socialgraph mobility network traffic calibration; do
+  for f in scenario population socialgraph mobility network traffic calibration cdr; do
     printf '\n---\n\n'
     cat "model/$f.md"
   done

@@ -229,6 +229,12 @@ ml_narrative_scenario (const MlCaseData *cd)
   gint64 people = ml_casedata_param_int (cd, "people", -1), days = ml_casedata_param_int (cd, "days", -1);
   g_autofree char *count = ml_plot_count (people);
 
+  if (cd->imported && g_strcmp0 (ml_casedata_param (cd, "input"), "cdr") == 0)
+    {
+      const char *users = ml_casedata_param (cd, "cdr_users");
+      return g_strdup_printf ("imported call-detail records of %s user%s, their antennas as places",
+                              users != NULL ? users : "?", g_strcmp0 (users, "1") == 0 ? "" : "s");
+    }
   if (cd->imported)
     return g_strdup ("an imported real log");
   return g_strdup_printf ("the %s scenario: %s simulated people over %" G_GINT64_FORMAT " days (seed %s)",

@@ -32,6 +32,7 @@ cli_tests = \
 	tests/cli/usage.sh \
 	tests/cli/sim.sh \
 	tests/cli/cdr.sh \
+	tests/cli/cdr-analyze.sh \
 	tests/cli/export.sh \
 	tests/cli/demo.sh \
 	tests/cli/analyze.sh \

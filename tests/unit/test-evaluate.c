@@ -521,6 +521,42 @@ test_population_graph_precision_and_recall_by_window (void)
   ML_ASSERT_CLOSE (metric_of (m, 2, "population", "mutual_recall"), 1.0 / 3, 1e-12);
 }
 
+
+/* A truth.db without the per-person indexes (from an older simulator) is
+ * scanned whole and scores exactly as the indexed one does. */
+static void
+test_truth_without_person_indexes_scores_the_same (void)
+{
+  static const char *const sql[] = { truth_rows, truth_events };
+  g_autofree char *dir = make_run ("run-unindexed", sql, G_N_ELEMENTS (sql));
+  g_autofree char *truth = g_build_filename (dir, "truth.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) indexed = score_fixture ();
+  g_autoptr(GArray) scanned = g_array_new (FALSE, FALSE, sizeof (MlMetric));
+  g_autoptr(MlEvaluator) e = NULL;
+  Fixture f;
+
+  {
+    g_autoptr(MlDb) db = ml_db_open (truth, ML_DB_READWRITE, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL (db);
+    CU_ASSERT_TRUE_FATAL (ml_db_exec (db, "DROP INDEX stays_by_person; DROP INDEX messages_daily_by_sender;"
+                                          " DROP INDEX service_contacts_by_person;", &error));
+  }
+  e = open_evaluator (dir, 1000);
+  fixture_init (&f);
+  CU_ASSERT_TRUE (ml_evaluate_target (e, &f.r, scanned, &error));
+  fixture_clear (&f);
+  g_assert_no_error (error);
+  CU_ASSERT_TRUE_FATAL (indexed->len > 10);
+  CU_ASSERT_EQUAL_FATAL (scanned->len, indexed->len);
+  for (guint i = 0; i < indexed->len; i++)
+    {
+      const MlMetric *a = &g_array_index (indexed, MlMetric, i), *b = &g_array_index (scanned, MlMetric, i);
+      CU_ASSERT_STRING_EQUAL (a->metric, b->metric);
+      CU_ASSERT_TRUE ((isnan (a->value) && isnan (b->value)) || a->value == b->value);
+    }
+}
+
 static CU_TestInfo target_tests[] = {
   { "contacts are scored against true ties", test_contacts_are_scored_against_true_ties },
   { "lookups not messaged uses covered days only", test_lookups_not_messaged_uses_covered_days_only },
@@ -532,6 +568,7 @@ static CU_TestInfo target_tests[] = {
   { "target not preloaded is loaded on demand", test_target_not_preloaded_is_loaded_on_demand },
   { "missing truth.db is an IO error", test_missing_truth_db_is_an_io_error },
   { "availability follows the truth file", test_availability_follows_the_truth_file },
+  { "truth without person indexes scores the same", test_truth_without_person_indexes_scores_the_same },
   CU_TEST_INFO_NULL,
 };
 

@@ -299,24 +299,47 @@ write_target (Writer *w, TargetOut *o, GError **error)
   return write_rhythm (w, t, &o->rhythm, error);
 }
 
+/* The hop reach HOPS at chain length N, and its score. */
 static gboolean
-write_hops (Writer *w, GArray *named, GError **error)
+write_hops_at (Writer *w, GArray *named, int n, GArray *hops, GError **error)
 {
-  for (int n = 1; n <= w->windows; n++)
+  for (guint i = 0; i < hops->len; i++)
     {
-      g_autoptr(GArray) hops = ml_infer_hops (w->ev, n);
-      for (guint i = 0; i < hops->len; i++)
-        {
-          const MlHopReach *h = &g_array_index (hops, MlHopReach, i);
-          if (!ml_row_insert (w->rc, "hops", "iiiisi", error, (gint64) n, (gint64) h->hop, (gint64) h->reached,
-                              (gint64) h->added, h->top_hub ? ml_namer_get (w->names, h->top_hub) : NULL,
-                              (gint64) h->top_hub_is_service))
-            return FALSE;
-        }
-      if (w->eval != NULL && !ml_evaluate_hops (w->eval, named, n, hops, w->metrics, error))
+      const MlHopReach *h = &g_array_index (hops, MlHopReach, i);
+      if (!ml_row_insert (w->rc, "hops", "iiiisi", error, (gint64) n, (gint64) h->hop, (gint64) h->reached,
+                          (gint64) h->added, h->top_hub ? ml_namer_get (w->names, h->top_hub) : NULL,
+                          (gint64) h->top_hub_is_service))
         return FALSE;
     }
-  return TRUE;
+  return w->eval == NULL || ml_evaluate_hops (w->eval, named, n, hops, w->metrics, error);
+}
+
+typedef struct {
+  const MlEvidence *ev;
+  GArray *hops[64];           /* index n-1 */
+} HopsJob;
+
+static void
+infer_hops (guint idx, gpointer data)
+{
+  HopsJob *job = data;
+
+  job->hops[idx] = ml_infer_hops (job->ev, (int) idx + 1);
+}
+
+static gboolean
+write_hops (Writer *w, GArray *named, guint threads, GError **error)
+{
+  HopsJob job = { w->ev, { NULL } };
+  gboolean ok = TRUE;
+
+  /* one breadth-first search per chain length, in parallel: they are pure */
+  ml_parallel_for ((guint) w->windows, threads, infer_hops, &job);
+  for (int n = 1; ok && n <= w->windows; n++)
+    ok = write_hops_at (w, named, n, job.hops[n - 1], error);
+  for (int n = 1; n <= w->windows; n++)
+    g_array_unref (job.hops[n - 1]);
+  return ok;
 }
 
 /* "pen", "trap+pivot", ...: the orders that returned a row. */
@@ -604,7 +627,7 @@ analyse (const Run *r, MlDb *db, char ***summary, const char *dir, GError **erro
       || !write_orders (&w, error) || !write_evidence (&w, error))
     return FALSE;
   g_debug ("evidence written: %.3f s", (double) (g_get_monotonic_time () - t0) / 1e6);
-  if (!infer_all (r, &w, named, error) || !write_hops (&w, named, error))
+  if (!infer_all (r, &w, named, error) || !write_hops (&w, named, r->threads, error))
     return FALSE;
   g_debug ("inferences written: %.3f s", (double) (g_get_monotonic_time () - t0) / 1e6);
   if (r->population && !run_population (r, eval, db, error))

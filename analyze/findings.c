@@ -45,6 +45,8 @@ static const char schema_sql[] =
   "CREATE TABLE hops (n_windows INTEGER, hop INTEGER, reached INTEGER, added INTEGER, top_hub TEXT,\n"
   "  top_hub_is_service INTEGER);\n"
   "CREATE TABLE metrics (n_windows INTEGER, scope TEXT, metric TEXT, value REAL);\n"
+  /* findings.json reads the case-wide curves one value at a time */
+  "CREATE INDEX metrics_by_name ON metrics (scope, metric, n_windows);\n"
   "CREATE TABLE ego_edges (target TEXT, handle TEXT, status TEXT, true_weight REAL, inferred_rank INTEGER);\n"
   "CREATE TABLE truth_places (target TEXT, kind TEXT, lat REAL, lon REAL, hours REAL);\n"
   "CREATE TABLE sensitive_truth (target TEXT, category TEXT, true_contacts INTEGER, found INTEGER);\n"

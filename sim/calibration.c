@@ -810,19 +810,30 @@ append_stays (const MlWorld *w, const GArray *day_stays, GArray *out)
 }
 
 /* Where the person is at each of the N EVENTS of a day whose stays are
- * DAY_STAYS, appended to OUT as one-second stays so that every event
- * weighs the same in ml_calibration_gyration_km(): the positions a
- * call-detail record holds (Gonzalez et al. 2008). */
+ * DAY_STAYS, appended to OUT: the positions a call-detail record holds
+ * (Gonzalez et al. 2008), one per message, all of the same weight.  The
+ * messages at one stay are appended together as one entry lasting one
+ * second per message, so that ml_calibration_gyration_km() weighs it by
+ * their number, as it would the messages one by one, at a fraction of the
+ * cost.  Moves have no position and are left out.  COUNT is scratch. */
 static void
 append_event_positions (const MlWorld *w, const GArray *day_stays, const MlMsgEvent *events, guint n,
-                        GArray *out)
+                        GArray *count, GArray *out)
 {
+  const MlStay *stays = (const MlStay *) day_stays->data;
+
+  g_array_set_size (count, day_stays->len);
+  memset (count->data, 0, sizeof (guint32) * day_stays->len);
   for (guint i = 0; i < n; i++)
+    g_array_index (count, guint32, ml_stay_at (stays, day_stays->len, events[i].ts) - stays)++;
+  for (guint k = 0; k < day_stays->len; k++)
     {
-      const MlStay *s = ml_stay_at ((const MlStay *) day_stays->data, day_stays->len, events[i].ts);
-      gboolean known = s->place < w->n_places;
-      MlCalStay cs = { events[i].ts, events[i].ts + 1, known ? s->place : ML_NONE,
-                       known ? w->places[s->place].lat : NAN, known ? w->places[s->place].lon : NAN };
+      guint32 c = g_array_index (count, guint32, k), place = stays[k].place;
+      MlCalStay cs;
+
+      if (c == 0 || place >= w->n_places)
+        continue;
+      cs = (MlCalStay) { stays[k].start, stays[k].start + c, place, w->places[place].lat, w->places[place].lon };
       g_array_append_val (out, cs);
     }
 }
@@ -832,8 +843,9 @@ typedef struct {
   GArray *day;            /* MlStay: the day's stays */
   GArray *events;         /* MlMsgEvent: the day's messages */
   GArray *stays;          /* MlCalStay: the run's stays */
-  GArray *points;         /* MlCalStay: positions at the messages, one second each */
+  GArray *points;         /* MlCalStay: positions at the messages, one second a message */
   GArray *times;          /* MlTime: when the person sent */
+  GArray *count;          /* guint32: scratch of append_event_positions() */
 } Person;
 
 static void
@@ -844,6 +856,7 @@ person_clear (Person *pe)
   g_clear_pointer (&pe->stays, g_array_unref);
   g_clear_pointer (&pe->points, g_array_unref);
   g_clear_pointer (&pe->times, g_array_unref);
+  g_clear_pointer (&pe->count, g_array_unref);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Person, person_clear)
 
@@ -874,7 +887,7 @@ regenerate_person (const Cal *c, const MlTraffic *t, MlMobility *m, guint32 pers
       append_stays (w, pe->day, pe->stays);
       ml_traffic_messages (t, w, person, today, (const MlStay *) pe->day->data, pe->day->len, pe->events);
       ev = (const MlMsgEvent *) pe->events->data;
-      append_event_positions (w, pe->day, ev, pe->events->len, pe->points);
+      append_event_positions (w, pe->day, ev, pe->events->len, pe->count, pe->points);
       append_send_times (person, ev, pe->events->len, pe->times);
     }
   return trip_days;
@@ -886,6 +899,7 @@ static void
 sample_add (Cal *c, gsize i, Person *pe, int trip_days)
 {
   Sample *sa = &c->sample;
+  MlTime positions = 0;
   double r;
 
   sa->burst[i] = times_burstiness (pe->times);
@@ -897,7 +911,9 @@ sample_add (Cal *c, gsize i, Person *pe, int trip_days)
                                   c->sc->days, sa->s);
   if (!isnan (r = ml_calibration_gyration_km ((const MlCalStay *) pe->stays->data, pe->stays->len)))
     g_array_append_val (sa->rg_time, r);
-  if (pe->points->len < RG_MIN_POSITIONS
+  for (guint j = 0; j < pe->points->len; j++)   /* one second a message */
+    positions += g_array_index (pe->points, MlCalStay, j).end - g_array_index (pe->points, MlCalStay, j).start;
+  if (positions < RG_MIN_POSITIONS
       || isnan (r = ml_calibration_gyration_km ((const MlCalStay *) pe->points->data, pe->points->len)))
     return;
   g_array_append_val (sa->rg, r);
@@ -922,7 +938,8 @@ sample_pass (Cal *c, GError **error)
                         g_array_new (FALSE, FALSE, sizeof (MlMsgEvent)),
                         g_array_new (FALSE, FALSE, sizeof (MlCalStay)),
                         g_array_new (FALSE, FALSE, sizeof (MlCalStay)),
-                        g_array_new (FALSE, FALSE, sizeof (MlTime)) };
+                        g_array_new (FALSE, FALSE, sizeof (MlTime)),
+                        g_array_new (FALSE, FALSE, sizeof (guint32)) };
 
   if (t == NULL)
     return FALSE;

@@ -242,6 +242,36 @@ ml_rng_power_law_cutoff (MlRng *rng, double beta, double tau, double xmin)
 }
 
 double
+ml_rng_gamma (MlRng *rng, double k, double theta)
+{
+  double boost = 1.0, d, c;
+
+  g_return_val_if_fail (k > 0.0 && theta > 0.0 && isfinite (k), NAN);
+  if (k < 1.0)
+    {
+      boost = pow (ml_rng_uniform_open (rng), 1.0 / k);
+      k += 1.0;
+    }
+  d = k - 1.0 / 3.0;
+  c = 1.0 / sqrt (9.0 * d);
+  for (;;)
+    {
+      double x, v, u;
+
+      do
+        {
+          x = standard_normal (rng);
+          v = 1.0 + c * x;
+        }
+      while (v <= 0.0);
+      v = v * v * v;
+      u = ml_rng_uniform_open (rng);
+      if (u < 1.0 - 0.0331 * x * x * x * x || log (u) < 0.5 * x * x + d * (1.0 - v + log (v)))
+        return theta * d * v * boost;
+    }
+}
+
+double
 ml_rng_weibull (MlRng *rng, double k, double lambda)
 {
   g_return_val_if_fail (k > 0.0 && lambda > 0.0, NAN);

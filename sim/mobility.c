@@ -13,9 +13,10 @@
  * hours of presence (what the phone records behind EPR sample), and
  * free-time stays at home last at least 3 h, so that time at home and
  * trips per day match time-use and travel surveys.  Multi-day trips to
- * distant cities come from a per-person schedule that is a pure function
- * of the stream (ML_STREAM_TRIPS, person), so ml_mobility_on_trip() needs
- * no state.
+ * distant cities come from a per-person schedule at the person's own rate
+ * (the scenario's mean times a Gamma(trip_rate_shape) factor: most people
+ * rarely travel, a few often), a pure function of the streams
+ * (ML_STREAM_TRIPS, person), so ml_mobility_on_trip() needs no state.
  * Every parameter and its source is listed in docs/model/mobility.md.
  *
  * Invariants: a day's stays are in time order, back to back, each at least
@@ -30,8 +31,8 @@
  * city scenario).  It allocates only to grow a person's memory (8 bytes a
  * place, at most MEMORY_CAP places); everything else is precomputed by
  * ml_mobility_new(): cumulative venue weights per district and per city, the
- * hotels of each city, the trip destinations and a hash grid that finds the
- * district under a point in O(1).
+ * hotels of each city, the trip destinations, each person's trip rate and
+ * a hash grid that finds the district under a point in O(1).
  */
 
 #include <math.h>
@@ -110,6 +111,7 @@ struct MlMobility {
   guint32 *dest;          /* trip destination cities ... */
   double *dest_cum;       /* ... and their cumulative weights */
   guint32 n_dest;
+  double *trip_rate;      /* per person: trips per year (trip_rate()) */
   double *km_per_deg_lon; /* per district: km per degree of longitude there */
   double jump_r0, jump_g, jump_a, jump_lr; /* jump-length inversion constants */
   Grid grid;
@@ -425,6 +427,23 @@ build_destinations (MlMobility *m, const MlWorld *w)
     }
 }
 
+/* PERSON's own rate of trips per year: the scenario's mean times a
+ * Gamma(k, 1/k) factor (mean 1) with k = trip_rate_shape, drawn from the
+ * stream (ML_STREAM_TRIPS, person, 1), or the mean for everyone when k is
+ * 0.  Poisson trips at gamma-distributed rates are the negative binomial
+ * of trip-frequency models; k = 1/2 leaves a third of people without a
+ * trip in a year at 4 trips a year (docs/model/mobility.md). */
+static double
+trip_rate (const MlScenario *sc, guint32 person)
+{
+  MlRng rng;
+
+  if (sc->trip_rate_shape <= 0.0 || sc->trips_per_year <= 0.0)
+    return sc->trips_per_year;
+  ml_rng_init (&rng, sc->seed, ML_STREAM_TRIPS, person, 1);
+  return sc->trips_per_year * ml_rng_gamma (&rng, sc->trip_rate_shape, 1.0 / sc->trip_rate_shape);
+}
+
 /* Constants of the jump-length inversion (see ml_rng_power_law()), and
  * the longitude scale of each district. */
 static void
@@ -453,6 +472,9 @@ ml_mobility_new (const MlWorld *w)
   build_venue_weights (m, w);
   build_hotels (m, w);
   build_destinations (m, w);
+  m->trip_rate = g_new (double, MAX (w->n_people, 1));
+  for (guint32 p = 0; p < w->n_people; p++)
+    m->trip_rate[p] = trip_rate (w->sc, p);
   grid_build (&m->grid, w);
   jump_setup (m, w);
   return m;
@@ -472,6 +494,7 @@ ml_mobility_free (MlMobility *m)
   g_free (m->hotels);
   g_free (m->dest);
   g_free (m->dest_cum);
+  g_free (m->trip_rate);
   g_free (m->km_per_deg_lon);
   grid_clear (&m->grid);
   g_free (m);
@@ -491,19 +514,21 @@ trip_hotel (const MlMobility *m, const MlWorld *w, guint32 city, MlRng *rng)
 }
 
 /* The trip of PERSON covering DAY, if any.  The schedule is a renewal
- * process from the run's first day: gaps ~ Exp(trips_per_year / 365.25)
- * days, durations 1 + Poisson(trip_days_mean - 1), at least one day at
- * home between trips; replayed from the stream (ML_STREAM_TRIPS, person)
- * on every call, so it is a pure function of (scenario, person, day). */
+ * process from the run's first day: gaps ~ Exp(rate / 365.25) days at the
+ * person's own rate (trip_rate(), precomputed), durations 1 + Poisson(trip_days_mean -
+ * 1), at least one day at home between trips; replayed from the stream
+ * (ML_STREAM_TRIPS, person, 0) on every call, so it is a pure function of
+ * (scenario, person, day). */
 static gboolean
 trip_find (const MlMobility *m, const MlWorld *w, guint32 person, MlDay day, Trip *out)
 {
   const MlScenario *sc = w->sc;
-  double rate = sc->trips_per_year / 365.25;
-  double t = sc->start;
+  double rate, t = sc->start;
   MlRng rng;
 
-  if (rate <= 0.0 || m->n_dest == 0 || day < sc->start)
+  if (sc->trips_per_year <= 0.0 || m->n_dest == 0 || day < sc->start)
+    return FALSE;
+  if ((rate = m->trip_rate[person] / 365.25) <= 0.0)
     return FALSE;
   ml_rng_init (&rng, sc->seed, ML_STREAM_TRIPS, person, 0);
   for (;;)
@@ -524,6 +549,29 @@ trip_find (const MlMobility *m, const MlWorld *w, guint32 person, MlDay day, Tri
         }
       t += trip.days + 1;
     }
+}
+
+double
+ml_mobility_trip_rate (const MlWorld *w, guint32 person)
+{
+  g_return_val_if_fail (w != NULL && w->sc != NULL && person < w->n_people, 0.0);
+  return trip_rate (w->sc, person);
+}
+
+double
+ml_mobility_no_trip_probability (const MlMobility *m, const MlWorld *w, int days)
+{
+  const MlScenario *sc;
+  double years;
+
+  g_return_val_if_fail (m != NULL && w != NULL && w->sc != NULL && days >= 0, NAN);
+  sc = w->sc;
+  years = days / 365.25;
+  if (sc->trips_per_year <= 0.0 || m->n_dest == 0)
+    return 1.0;
+  if (sc->trip_rate_shape <= 0.0)
+    return exp (-sc->trips_per_year * years);
+  return pow (1.0 + sc->trips_per_year * years / sc->trip_rate_shape, -sc->trip_rate_shape);
 }
 
 gboolean

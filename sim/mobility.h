@@ -4,7 +4,8 @@
  * exactly: home at night, work or school on weekdays for those who have
  * one, and in between visits chosen by the exploration and preferential
  * return model (EPR, Song et al. 2010) with distance-decaying jumps
- * (Gonzalez et al. 2008), plus occasional multi-day trips to distant cities.
+ * (Gonzalez et al. 2008), plus multi-day trips to distant cities at a rate
+ * of each person's own (most people rarely travel, a few often).
  *
  * The per-person EPR memory (places visited and how often) persists from
  * day to day; everything else is drawn from the stream (ML_STREAM_MOBILITY,
@@ -43,6 +44,18 @@ void ml_mobility_day (MlMobility *m, const MlWorld *w, guint32 person, MlDay day
 
 /* TRUE when PERSON is away on a trip on DAY (for truth and calibration). */
 gboolean ml_mobility_on_trip (const MlMobility *m, const MlWorld *w, guint32 person, MlDay day);
+
+/* PERSON's own rate of trips to distant cities, per year: the scenario's
+ * trips_per_year times a Gamma(trip_rate_shape) factor of mean 1 drawn
+ * from the stream (ML_STREAM_TRIPS, person, 1); the same for every call. */
+double ml_mobility_trip_rate (const MlWorld *w, guint32 person);
+
+/* The probability that a person takes no trip in the first DAYS days of
+ * the run: the first trip starts after an Exp(rate) gap, so it is
+ * E[exp(-rate T)] over the gamma-distributed rates, (1 + mean T / k)^-k
+ * (T in years, k = trip_rate_shape), or exp(-mean T) when k is 0; 1 when
+ * no one travels or there is no destination. */
+double ml_mobility_no_trip_probability (const MlMobility *m, const MlWorld *w, int days);
 
 /* Distinct places PERSON has visited so far (EPR's S). */
 guint32 ml_mobility_distinct_places (const MlMobility *m, guint32 person);

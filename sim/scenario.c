@@ -154,8 +154,11 @@ static const MlConfigSpec spec[] = {
 
   /* [mobility]: EPR and waits from Song, Koren, Wang & Barabasi, Nat. Phys.
    * 2010 (rho 0.6, gamma 0.21, beta 0.8, tau 17 h); jump sizes from
-   * Gonzalez, Hidalgo & Barabasi, Nature 2008 (r0 1.5 km, beta 1.75);
-   * venues, Wi-Fi and trips are assumptions. */
+   * Gonzalez, Hidalgo & Barabasi, Nature 2008 (r0 1.5 km, beta 1.75); the
+   * mean trip rate from the American Travel Survey 1995 (3.9 trips of 100+
+   * miles per person-year), its spread between people fitted to travel
+   * surveys (docs/model/mobility.md); venues, Wi-Fi and trip length are
+   * assumptions. */
   { "mobility", "epr_rho", D, "0.6", 0.01, 1, NULL, FALSE, "EPR exploration constant rho" },
   { "mobility", "epr_gamma", D, "0.21", 0, 2, NULL, FALSE, "EPR exploration exponent gamma" },
   { "mobility", "wait_beta", D, "0.8", 0.1, 3, NULL, FALSE, "waiting-time exponent beta" },
@@ -167,6 +170,8 @@ static const MlConfigSpec spec[] = {
   { "mobility", "wifi_use", D, "0.4", 0, 1, NULL, FALSE, "mean propensity to join venue Wi-Fi" },
   { "mobility", "trips_per_year", D, "4", 0, 365, NULL, FALSE,
     "trips to distant cities per person-year" },
+  { "mobility", "trip_rate_shape", D, "0.5", 0, 100, NULL, FALSE,
+    "gamma shape of per-person trip rates (0: everyone at the mean)" },
   { "mobility", "trip_days_mean", D, "3", 1, 60, NULL, FALSE, "mean trip length, days" },
 
   /* [network]: lease rotation is an assumption; CGNAT sharing (10^2-10^3
@@ -304,7 +309,7 @@ static const Binding double_fields[] = {
   BIND ("mobility", jump_r0_km), BIND ("mobility", jump_beta),
   BIND ("mobility", venues_per_1000), BIND ("mobility", venue_wifi_share),
   BIND ("mobility", wifi_use), BIND ("mobility", trips_per_year),
-  BIND ("mobility", trip_days_mean),
+  BIND ("mobility", trip_rate_shape), BIND ("mobility", trip_days_mean),
   BIND ("network", rotation_days_min), BIND ("network", rotation_days_max),
   BIND ("network", cgnat_users_per_ip),
   BIND ("network", cell_session_min_minutes), BIND ("network", cell_session_max_minutes),

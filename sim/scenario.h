@@ -111,7 +111,8 @@ typedef struct {
   double venues_per_1000; /* venues per 1,000 residents */
   double venue_wifi_share;/* venues offering Wi-Fi */
   double wifi_use;        /* mean propensity to join venue Wi-Fi */
-  double trips_per_year;  /* trips to distant cities per person-year */
+  double trips_per_year;  /* trips to distant cities per person-year: the population mean */
+  double trip_rate_shape; /* gamma shape of per-person trip rates; 0: everyone at the mean */
   double trip_days_mean;
 
   /* [network] */

@@ -3,8 +3,9 @@
  * (burstiness, radius of gyration, the S(t) growth exponent, distinct
  * places, category shares and message reciprocity from small truth.db
  * fixtures, literature.csv and the "within" verdict of the entries), then
- * the whole file on a small world: complete, deterministic, and the same
- * mobility figures whether a run stored every stay or regenerates them. */
+ * the whole file on a small world: complete, deterministic, the same
+ * mobility figures whether a run stored every stay or regenerates them,
+ * and the published radius-of-gyration fit tabulated beside the model's. */
 
 #include <math.h>
 #include <string.h>
@@ -454,6 +455,10 @@ run_dir (void)
   return dir;
 }
 
+static const char *const mobility_keys[] = {
+  "epr_growth_mu", "rg_median_km", "rg_median_km_no_trip", "rg_median_km_time_weighted", "trip_people_share",
+};
+
 static void
 test_calibration_json_of_a_small_run_is_complete_and_deterministic (void)
 {
@@ -477,6 +482,75 @@ test_calibration_json_of_a_small_run_is_complete_and_deterministic (void)
   CU_ASSERT_PTR_NOT_NULL (strstr (first, "\"typed\": 0.000357143"));
   CU_ASSERT_PTR_NOT_NULL (strstr (first, "\"degree_histogram\": ["));
   CU_ASSERT_TRUE (g_str_has_suffix (first, "}\n  }\n}\n"));
+  /* The radius of gyration at the messages, beside the time-weighted one,
+   * the one of those who never travelled and the share who did. */
+  for (gsize i = 0; i < G_N_ELEMENTS (mobility_keys); i++)
+    {
+      g_autofree char *v = value_of (first, mobility_keys[i]);
+      CU_ASSERT_PTR_NULL (strstr (v, "null"));
+    }
+  CU_ASSERT_PTR_NOT_NULL (strstr (first, "\"trip_people_share\": {\"value\": "));
+  CU_ASSERT_PTR_NOT_NULL (strstr (first, "\"source\": \"the trip model: 1 - (1 + trips_per_year x T / k)^-k"));
+}
+
+/* The numbers of the JSON array KEY in JSON, NULL when it is missing. */
+static GArray *
+array_of (const char *json, const char *key)
+{
+  g_autofree char *quoted = g_strdup_printf ("\"%s\": [", key);
+  const char *p = strstr (json, quoted);
+  GArray *x;
+
+  if (p == NULL)
+    return NULL;
+  x = g_array_new (FALSE, FALSE, sizeof (double));
+  for (p += strlen (quoted); *p != ']';)
+    {
+      char *end;
+      double v = g_ascii_strtod (p, &end);
+      if (end == p)
+        break;
+      g_array_append_val (x, v);
+      p = end + strspn (end, ", ");
+    }
+  return x;
+}
+
+/* rg_histogram_gonzalez tabulates the published fit P(rg) ~ (rg + 5.8)^-1.65
+ * e^(-rg/350) in the bins of the simulated histogram, for as many people:
+ * its mass below 1, 10 and 100 km (the ends of bins 4, 8 and 12) is
+ * 0.11304, 0.54591 and 0.93422 (Simpson's rule, 20,000 panels). */
+static void
+test_histogram_holds_the_published_rg_fit_for_comparison (void)
+{
+  g_autofree char *json = calibrate (run_dir (), "all");
+  g_autoptr(GArray) edges = array_of (json, "rg_histogram_edges_km");
+  g_autoptr(GArray) model = array_of (json, "rg_histogram_counts");
+  g_autoptr(GArray) fit = array_of (json, "rg_histogram_gonzalez");
+  static const int last[] = { 4, 8, 12 };
+  static const double edge[] = { 1.0, 10.0, 100.0 }, share[] = { 0.11304, 0.54591, 0.93422 };
+  double n = 0.0, total = 0.0;
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL (edges);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (model);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (fit);
+  CU_ASSERT_EQUAL_FATAL (fit->len, model->len);
+  CU_ASSERT_EQUAL_FATAL (edges->len, model->len + 1);
+  for (guint i = 0; i < model->len; i++)
+    {
+      n += g_array_index (model, double, i);
+      total += g_array_index (fit, double, i);
+    }
+  CU_ASSERT (n > 0.0);
+  ML_ASSERT_CLOSE (total, n, 1e-3);
+  for (gsize k = 0; k < G_N_ELEMENTS (last); k++)
+    {
+      double below = 0.0;
+      for (int i = 0; i <= last[k]; i++)
+        below += g_array_index (fit, double, i);
+      ML_ASSERT_CLOSE (g_array_index (edges, double, last[k] + 1), edge[k], 1e-4);
+      ML_ASSERT_CLOSE (below / n, share[k], 2e-4);
+    }
 }
 
 static void
@@ -484,12 +558,11 @@ test_stays_away_runs_regenerate_the_stays_truth_would_hold (void)
 {
   g_autofree char *all = calibrate (run_dir (), "all");
   g_autofree char *away = calibrate (run_dir (), "away");
-  static const char *const keys[] = { "epr_growth_mu", "rg_median_km" };
 
-  for (gsize i = 0; i < G_N_ELEMENTS (keys); i++)
+  for (gsize i = 0; i < G_N_ELEMENTS (mobility_keys); i++)
     {
-      g_autofree char *a = value_of (all, keys[i]);
-      g_autofree char *b = value_of (away, keys[i]);
+      g_autofree char *a = value_of (all, mobility_keys[i]);
+      g_autofree char *b = value_of (away, mobility_keys[i]);
       CU_ASSERT_STRING_EQUAL (a, b);
       CU_ASSERT_PTR_NULL (strstr (a, "null"));
     }
@@ -539,6 +612,8 @@ static CU_TestInfo file_tests[] = {
     test_calibration_json_of_a_small_run_is_complete_and_deterministic },
   { "stays=away runs regenerate the stays truth would hold",
     test_stays_away_runs_regenerate_the_stays_truth_would_hold },
+  { "the histogram holds the published rg fit for comparison",
+    test_histogram_holds_the_published_rg_fit_for_comparison },
   CU_TEST_INFO_NULL,
 };
 

@@ -163,6 +163,7 @@ fixture_scenario (MlScenario *sc)
   sc->jump_r0_km = 1.5;
   sc->jump_beta = 1.75;
   sc->trips_per_year = 4.0;
+  sc->trip_rate_shape = 0.5;
   sc->trip_days_mean = 3.0;
 }
 
@@ -639,6 +640,106 @@ test_no_trips_before_the_run_or_without_distant_cities (void)
   CU_ASSERT_EQUAL (without, 0);
 }
 
+/* Per-person trip rates are the scenario's mean times a Gamma(1/2) factor
+ * of mean 1, i.e. 4 Z^2 trips a year with Z standard normal: P(rate < 4) =
+ * erf(1/sqrt 2), P(rate < 0.4) = erf(sqrt 0.05), P(rate > 16) = erfc(sqrt 2),
+ * and the top tenth (|Z| > 1.6449) holds 2 (1.6449 phi(1.6449) + 0.05) =
+ * 43.9 % of all trips. */
+static void
+test_trip_rates_are_gamma_around_the_scenario_mean (void)
+{
+  enum { PEOPLE = 20000 };
+  g_autoptr(Fixture) f = fixture_new (PEOPLE);
+  g_autofree double *rate = g_new (double, PEOPLE);
+  double sum = 0.0, top = 0.0, n = PEOPLE;
+  int below_mean = 0, rare = 0, frequent = 0;
+
+  for (guint32 p = 0; p < PEOPLE; p++)
+    {
+      rate[p] = ml_mobility_trip_rate (&f->w, p);
+      sum += rate[p];
+      below_mean += rate[p] < 4.0;
+      rare += rate[p] < 0.4;
+      frequent += rate[p] > 16.0;
+    }
+  qsort (rate, PEOPLE, sizeof (double), double_desc);
+  for (int k = 0; k < PEOPLE / 10; k++)
+    top += rate[k];
+  if (g_getenv ("ML_TEST_VERBOSE"))
+    g_printerr ("trip rates: mean %.3f, below 4 %.4f, below 0.4 %.4f, above 16 %.4f, top tenth %.3f\n",
+                sum / n, below_mean / n, rare / n, frequent / n, top / sum);
+  CU_ASSERT (fabs (sum / n - 4.0) <= 5.0 * sqrt (32.0 / n));            /* variance 4^2 / (1/2) */
+  CU_ASSERT (fabs (below_mean / n - 0.682689) <= 5.0 * sqrt (0.2167 / n));
+  CU_ASSERT (fabs (rare / n - 0.248170) <= 5.0 * sqrt (0.1866 / n));
+  CU_ASSERT (fabs (frequent / n - 0.045500) <= 5.0 * sqrt (0.043430 / n));
+  CU_ASSERT (fabs (top / sum - 0.4393) <= 0.03);
+}
+
+/* The first trip starts after an Exp(rate) gap, so the share of people
+ * with no trip day in T = 120 days is E[exp(-rate T)] = (1 + 4 T / k)^-k
+ * (T in years): 0.525 with k = 1/2, against exp(-4 T) = 0.269 when
+ * everyone travels at the mean rate. */
+static void
+test_share_of_people_without_a_trip_is_negative_binomial (void)
+{
+  enum { PEOPLE = 4000, DAYS = 120 };
+  g_autoptr(Fixture) f = fixture_new (PEOPLE);
+  const double T = DAYS / 365.25, shapes[] = { 0.5, 0.0 };
+
+  for (gsize s = 0; s < G_N_ELEMENTS (shapes); s++)
+    {
+      g_autoptr(MlMobility) m = NULL;
+      double expect = shapes[s] > 0.0 ? pow (1.0 + 4.0 * T / shapes[s], -shapes[s]) : exp (-4.0 * T);
+      double got;
+      int without = 0;
+
+      f->sc.trip_rate_shape = shapes[s];
+      m = ml_mobility_new (&f->w);
+      for (guint32 p = 0; p < PEOPLE; p++)
+        {
+          gboolean any = FALSE;
+          for (MlDay day = f->sc.start; day < f->sc.start + DAYS && !any; day++)
+            any = ml_mobility_on_trip (m, &f->w, p, day);
+          without += !any;
+        }
+      got = (double) without / PEOPLE;
+      if (g_getenv ("ML_TEST_VERBOSE"))
+        g_printerr ("shape %.1f: no trip in %d days %.4f (expected %.4f)\n", shapes[s], DAYS, got, expect);
+      ML_ASSERT_CLOSE (ml_mobility_no_trip_probability (m, &f->w, DAYS), expect, 1e-12);
+      CU_ASSERT (fabs (got - expect) <= 5.0 * sqrt (expect * (1.0 - expect) / PEOPLE));
+    }
+}
+
+/* A person's rate comes from their own stream: the same on every call and
+ * in every model of the same scenario, different between people and
+ * seeds, and the scenario's mean for everyone when the shape is 0. */
+static void
+test_trip_rate_is_a_pure_function_of_seed_and_person (void)
+{
+  enum { PEOPLE = 200 };
+  g_autoptr(Fixture) f = fixture_new (PEOPLE);
+  double first[PEOPLE];
+  int same = 0, distinct = 0, reseeded = 0, flat = 0;
+
+  for (guint32 p = 0; p < PEOPLE; p++)
+    first[p] = ml_mobility_trip_rate (&f->w, p);
+  for (guint32 p = 0; p < PEOPLE; p++)
+    {
+      same += ml_mobility_trip_rate (&f->w, p) == first[p];
+      distinct += p > 0 && first[p] != first[p - 1];
+    }
+  f->sc.seed++;
+  for (guint32 p = 0; p < PEOPLE; p++)
+    reseeded += ml_mobility_trip_rate (&f->w, p) != first[p];
+  f->sc.trip_rate_shape = 0.0;
+  for (guint32 p = 0; p < PEOPLE; p++)
+    flat += ml_mobility_trip_rate (&f->w, p) == 4.0;
+  CU_ASSERT_EQUAL (same, PEOPLE);
+  CU_ASSERT_EQUAL (distinct, PEOPLE - 1);
+  CU_ASSERT_EQUAL (reseeded, PEOPLE);
+  CU_ASSERT_EQUAL (flat, PEOPLE);
+}
+
 /* ----------------------------------------------------------- determinism */
 
 typedef struct {
@@ -804,6 +905,10 @@ static CU_TestInfo trip_tests[] = {
     test_travellers_sleep_in_the_distant_city_on_trip_nights },
   { "no trips before the run or without distant cities",
     test_no_trips_before_the_run_or_without_distant_cities },
+  { "trip rates are gamma around the scenario mean", test_trip_rates_are_gamma_around_the_scenario_mean },
+  { "share of people without a trip is negative binomial",
+    test_share_of_people_without_a_trip_is_negative_binomial },
+  { "trip rate is a pure function of seed and person", test_trip_rate_is_a_pure_function_of_seed_and_person },
   CU_TEST_INFO_NULL,
 };
 

@@ -531,6 +531,7 @@ static double draw_pareto (MlRng *r, const double *p) { return ml_rng_pareto (r,
 static double draw_power_law (MlRng *r, const double *p) { return ml_rng_power_law (r, p[0], p[1], p[2]); }
 static double draw_cutoff (MlRng *r, const double *p) { return ml_rng_power_law_cutoff (r, p[0], p[1], p[2]); }
 static double draw_weibull (MlRng *r, const double *p) { return ml_rng_weibull (r, p[0], p[1]); }
+static double draw_gamma (MlRng *r, const double *p) { return ml_rng_gamma (r, p[0], p[1]); }
 
 static void
 test_normal_matches_mean_and_variance (void)
@@ -660,6 +661,32 @@ test_weibull_matches_mean_and_variance (void)
 
   sample (draw_weibull, p, 13, &m);
   assert_moments ("weibull(1.5,2)", &m, l * g1, l * l * (g2 - g1 * g1));
+}
+
+/* Both of Marsaglia & Tsang's paths: shape >= 1 directly, shape < 1
+ * through the boost.  The shapes are checked at one point of the CDF
+ * each: Gamma(3, 1) < 3 with probability 1 - 8.5 e^-3, Gamma(1/2, 1) < 1
+ * with probability erf(1). */
+static void
+test_gamma_matches_mean_variance_and_cdf (void)
+{
+  const double p1[] = { 3.0, 0.5 }, p2[] = { 0.5, 8.0 }, p3[] = { 3.0, 1.0 }, p4[] = { 0.5, 1.0 };
+  Moments m1 = { 0 }, m2 = { 0 };
+  guint64 below3 = 0, below_half = 0;
+  MlRng rng;
+
+  sample (draw_gamma, p1, 14, &m1);
+  assert_moments ("gamma(3,0.5)", &m1, 1.5, 0.75);
+  sample (draw_gamma, p2, 15, &m2);
+  assert_moments ("gamma(0.5,8)", &m2, 4.0, 32.0);
+  ml_rng_init (&rng, SEED, 10, 16, 0);
+  for (int i = 0; i < N_DRAWS; i++)
+    {
+      below3 += draw_gamma (&rng, p3) < 3.0;
+      below_half += draw_gamma (&rng, p4) < 1.0;
+    }
+  assert_frequency ("gamma(3,1) below 3", below3, N_DRAWS, 1.0 - 8.5 * exp (-3.0));
+  assert_frequency ("gamma(0.5,1) below 1", below_half, N_DRAWS, erf (1.0));
 }
 
 /* ---- discrete distributions ----------------------------------------------- */
@@ -940,6 +967,7 @@ static CU_TestInfo continuous_tests[] = {
   { "power law with infinite upper bound is pareto", test_power_law_with_infinite_upper_bound_is_pareto },
   { "power law with cutoff matches numeric mean", test_power_law_with_cutoff_matches_numeric_mean },
   { "weibull matches mean and variance", test_weibull_matches_mean_and_variance },
+  { "gamma matches mean, variance and cdf", test_gamma_matches_mean_variance_and_cdf },
   CU_TEST_INFO_NULL,
 };
 

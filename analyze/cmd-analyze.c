@@ -632,7 +632,7 @@ analyse (const Run *r, MlDb *db, char ***summary, const char *dir, GError **erro
   g_debug ("inferences written: %.3f s", (double) (g_get_monotonic_time () - t0) / 1e6);
   if (r->population && !run_population (r, eval, db, error))
     return FALSE;
-  if (!write_metrics (&w, error) || !ml_db_commit (db, error))
+  if (!write_metrics (&w, error) || !ml_row_cache_flush (rc, error) || !ml_db_commit (db, error))
     return FALSE;
   g_debug ("metrics written: %.3f s", (double) (g_get_monotonic_time () - t0) / 1e6);
   if (!write_outputs (db, dir, summary, error))

@@ -954,17 +954,60 @@ ml_evaluate_target (MlEvaluator *e, const MlTargetResult *r, GArray *metrics, GE
 
 /* ---- hop reach ---------------------------------------------------------------- */
 
-/* Append the person ids tied to PERSON to OUT. */
-static gboolean
-neighbours (MlEvaluator *e, gint64 person, GArray *out, GError **error)
-{
-  g_autoptr(GArray) ties = g_array_new (FALSE, FALSE, sizeof (Tie));
+typedef struct {
+  gint64 from, to;
+} Arc;
 
-  if (!ties_from (e->ties_a, person, ties, error) || !ties_from (e->ties_b, person, ties, error))
-    return FALSE;
-  for (guint i = 0; i < ties->len; i++)
-    g_array_append_val (out, g_array_index (ties, Tie, i).other);
-  return TRUE;
+static gint
+cmp_arc (gconstpointer pa, gconstpointer pb)
+{
+  const Arc *a = pa, *b = pb;
+
+  if (a->from != b->from)
+    return a->from < b->from ? -1 : 1;
+  return (a->to > b->to) - (a->to < b->to);
+}
+
+/* Every true tie both ways, sorted by the first person: one scan of ties
+ * (4 x 10^5 in a town) instead of two indexed queries per person reached
+ * (most of the town within three ties of 1,000 targets). */
+static GArray *
+load_arcs (MlEvaluator *e, GError **error)
+{
+  g_autoptr(MlStmt) s = ml_db_prepare (e->db, "SELECT a, b FROM ties", error);
+  g_autoptr(GArray) arcs = g_array_new (FALSE, FALSE, sizeof (Arc));
+  MlStep st;
+
+  if (s == NULL)
+    return NULL;
+  while ((st = ml_stmt_step (s, error)) == ML_STEP_ROW)
+    {
+      Arc ab = { ml_stmt_int64 (s, 0), ml_stmt_int64 (s, 1) }, ba = { ab.to, ab.from };
+      g_array_append_val (arcs, ab);
+      g_array_append_val (arcs, ba);
+    }
+  if (st != ML_STEP_DONE)
+    return NULL;
+  g_array_sort (arcs, cmp_arc);
+  return g_steal_pointer (&arcs);
+}
+
+/* Append the person ids tied to PERSON (ARCS from load_arcs()) to OUT. */
+static void
+neighbours (const GArray *arcs, gint64 person, GArray *out)
+{
+  guint lo = 0, hi = arcs->len;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      if (g_array_index (arcs, Arc, mid).from < person)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  for (; lo < arcs->len && g_array_index (arcs, Arc, lo).from == person; lo++)
+    g_array_append_val (out, g_array_index (arcs, Arc, lo).to);
 }
 
 /* Breadth-first search over the true ties from the named targets, to
@@ -974,7 +1017,11 @@ true_reach (MlEvaluator *e, GArray *named, GError **error)
 {
   g_autoptr(GHashTable) dist = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_autoptr(GArray) frontier = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) arcs = load_arcs (e, error);
   guint at[4] = { 0 };
+
+  if (arcs == NULL)
+    return FALSE;
 
   for (guint i = 0; named != NULL && i < named->len; i++)
     {
@@ -987,8 +1034,7 @@ true_reach (MlEvaluator *e, GArray *named, GError **error)
       g_autoptr(GArray) next = g_array_new (FALSE, FALSE, sizeof (gint64));
       g_autoptr(GArray) nb = g_array_new (FALSE, FALSE, sizeof (gint64));
       for (guint i = 0; i < frontier->len; i++)
-        if (!neighbours (e, g_array_index (frontier, gint64, i), nb, error))
-          return FALSE;
+        neighbours (arcs, g_array_index (frontier, gint64, i), nb);
       for (guint i = 0; i < nb->len; i++)
         {
           gint64 p = g_array_index (nb, gint64, i);

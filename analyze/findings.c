@@ -121,7 +121,9 @@ ml_namer_free (MlNamer *n)
 
 struct MlRowCache {
   MlDb *db;
-  GHashTable *stmts;         /* table name -> MlStmt* */
+  GHashTable *bulks;         /* table name -> MlBulk* */
+  const char *last_table;    /* the previous call's table and loader: most calls repeat it */
+  MlBulk *last;
 };
 
 MlRowCache *
@@ -130,7 +132,7 @@ ml_row_cache_new (MlDb *db)
   MlRowCache *rc = g_new0 (MlRowCache, 1);
 
   rc->db = db;
-  rc->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) ml_stmt_free);
+  rc->bulks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) ml_bulk_free);
   return rc;
 }
 
@@ -139,50 +141,68 @@ ml_row_cache_free (MlRowCache *rc)
 {
   if (rc == NULL)
     return;
-  g_hash_table_unref (rc->stmts);
+  g_hash_table_unref (rc->bulks);
   g_free (rc);
 }
 
-static MlStmt *
-row_stmt (MlRowCache *rc, const char *table, gsize n, GError **error)
+static MlBulk *
+row_bulk (MlRowCache *rc, const char *table, int n, GError **error)
 {
-  MlStmt *s = g_hash_table_lookup (rc->stmts, table);
-  g_autoptr(GString) sql = NULL;
+  MlBulk *b;
 
-  if (s != NULL)
-    return s;
-  sql = g_string_new (NULL);
-  g_string_printf (sql, "INSERT INTO %s VALUES (", table);   /* table names are ours, not input */
-  for (gsize i = 0; i < n; i++)
-    g_string_append (sql, i ? ", ?" : "?");
-  g_string_append (sql, ")");
-  if ((s = ml_db_prepare (rc->db, sql->str, error)) != NULL)
-    g_hash_table_insert (rc->stmts, g_strdup (table), s);
-  return s;
+  if (rc->last != NULL && rc->last_table == table)
+    return rc->last;
+  if ((b = g_hash_table_lookup (rc->bulks, table)) == NULL)
+    {
+      /* table names are ours, not input */
+      if ((b = ml_bulk_new (rc->db, table, n, error)) == NULL)
+        return NULL;
+      g_hash_table_insert (rc->bulks, g_strdup (table), b);
+    }
+  rc->last_table = table;
+  rc->last = b;
+  return b;
 }
 
 gboolean
 ml_row_insert (MlRowCache *rc, const char *table, const char *types, GError **error, ...)
 {
-  MlStmt *s = row_stmt (rc, table, strlen (types), error);
-  gboolean ok = s != NULL;
+  MlBulk *b = row_bulk (rc, table, (int) strlen (types), error);
   va_list ap;
 
+  if (b == NULL)
+    return FALSE;
   va_start (ap, error);
-  for (int i = 0; ok && types[i] != '\0'; i++)
+  for (int i = 0; types[i] != '\0'; i++)
     {
       if (types[i] == 'i')
-        ok = ml_stmt_bind_int64 (s, i + 1, va_arg (ap, gint64), error);
+        ml_bulk_int64 (b, va_arg (ap, gint64));
       else if (types[i] == 'd')
         {
           double v = va_arg (ap, double);
-          ok = isnan (v) ? ml_stmt_bind_null (s, i + 1, error) : ml_stmt_bind_double (s, i + 1, v, error);
+          if (isnan (v))
+            ml_bulk_null (b);
+          else
+            ml_bulk_double (b, v);
         }
       else
-        ok = ml_stmt_bind_text (s, i + 1, va_arg (ap, const char *), -1, error);
+        ml_bulk_text (b, va_arg (ap, const char *));
     }
   va_end (ap);
-  return ok && ml_stmt_run (s, error);
+  return ml_bulk_end_row (b, error);
+}
+
+gboolean
+ml_row_cache_flush (MlRowCache *rc, GError **error)
+{
+  GHashTableIter it;
+  gpointer value;
+
+  g_hash_table_iter_init (&it, rc->bulks);
+  while (g_hash_table_iter_next (&it, NULL, &value))
+    if (!ml_bulk_flush (value, error))
+      return FALSE;
+  return TRUE;
 }
 
 /* ---- CSV --------------------------------------------------------------- */
@@ -232,6 +252,21 @@ csv_header (GString *out, MlStmt *s, int cols)
   g_string_append_c (out, '\n');
 }
 
+/* V in decimal, as SQLite would print it, without its printf. */
+static void
+csv_int (GString *out, gint64 v)
+{
+  char buf[24], *p = buf + sizeof buf;
+  guint64 u = v < 0 ? 0 - (guint64) v : (guint64) v;
+
+  do
+    *--p = (char) ('0' + u % 10);
+  while ((u /= 10) != 0);
+  if (v < 0)
+    *--p = '-';
+  g_string_append_len (out, p, buf + sizeof buf - p);
+}
+
 /* One row of S; TIME[i] tells whether column i is a time (followed by its
  * ISO-8601 form). */
 static void
@@ -242,7 +277,9 @@ csv_row (GString *out, MlStmt *s, int cols, const gboolean *time)
       gboolean null = ml_stmt_is_null (s, i);
       if (i)
         g_string_append_c (out, ',');
-      if (!null)
+      if (ml_stmt_is_integer (s, i))
+        csv_int (out, ml_stmt_int64 (s, i));
+      else if (!null)
         csv_field (out, ml_stmt_text (s, i));
       if (time[i])
         {

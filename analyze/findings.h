@@ -30,11 +30,16 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MlNamer, ml_namer_free)
 
 /* Insert one row into TABLE of DB with values from a format string: each
  * character of TYPES is 'i' (gint64), 'd' (double, NAN -> NULL), 's' (const
- * char *, NULL -> NULL), matched by the variadic arguments.  Statements are
- * cached per table in a small table owned by the caller (ml_row_cache_*). */
+ * char *, copied; NULL -> NULL), matched by the variadic arguments.  Rows
+ * go through one bulk loader per table (common/db.h, MlBulk), owned by the
+ * caller's cache (ml_row_cache_*): they reach their table, in order, by
+ * the time ml_row_cache_flush() returns, which must come before the
+ * transaction commits or the tables are read.  TABLE is compared by
+ * address first: pass literals. */
 typedef struct MlRowCache MlRowCache;
 MlRowCache *ml_row_cache_new (MlDb *db);
 gboolean ml_row_insert (MlRowCache *rc, const char *table, const char *types, GError **error, ...);
+gboolean ml_row_cache_flush (MlRowCache *rc, GError **error);
 void ml_row_cache_free (MlRowCache *rc);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MlRowCache, ml_row_cache_free)
 

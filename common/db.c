@@ -660,6 +660,12 @@ ml_stmt_is_null (MlStmt *s, int col)
   return sqlite3_column_type (s->handle, col) == SQLITE_NULL;
 }
 
+gboolean
+ml_stmt_is_integer (MlStmt *s, int col)
+{
+  return sqlite3_column_type (s->handle, col) == SQLITE_INTEGER;
+}
+
 int
 ml_stmt_columns (MlStmt *s)
 {
@@ -674,19 +680,23 @@ ml_stmt_column_name (MlStmt *s, int col)
 
 /* ---- bulk loading ------------------------------------------------------ */
 
-typedef enum { BULK_NULL, BULK_INT, BULK_DOUBLE, BULK_STATIC } BulkType;
+typedef enum { BULK_NULL, BULK_INT, BULK_DOUBLE, BULK_STATIC, BULK_COPY } BulkType;
 
 typedef struct {
   BulkType type;
   union { gint64 i; double d; const char *s; } v;
 } BulkValue;
 
+#define BULK_MAX_PARAMS 999   /* SQLite's historical limit on parameters per statement */
+
 struct MlBulk {
-  MlStmt *many;            /* ML_BULK_ROWS rows */
+  MlStmt *many;            /* PER rows */
   MlStmt *one;             /* one row, for the remainder */
-  int n_cols, rows;        /* rows buffered */
+  int n_cols, per;         /* rows per statement: ML_BULK_ROWS, fewer for wide tables */
+  int rows;                /* rows buffered */
   int col;                 /* next column of the row being added */
-  BulkValue *values;       /* ML_BULK_ROWS * n_cols */
+  BulkValue *values;       /* PER * n_cols */
+  GStringChunk *copies;    /* ml_bulk_text() strings of the buffered rows */
 };
 
 static char *
@@ -711,12 +721,14 @@ ml_bulk_new (MlDb *db, const char *table, int n_cols, GError **error)
   g_autofree char *many = NULL, *one = NULL;
   MlBulk *b;
 
-  g_return_val_if_fail (db != NULL && table != NULL && n_cols > 0 && n_cols * ML_BULK_ROWS <= 999, NULL);
-  many = bulk_sql (table, n_cols, ML_BULK_ROWS);
-  one = bulk_sql (table, n_cols, 1);
+  g_return_val_if_fail (db != NULL && table != NULL && n_cols > 0 && n_cols <= BULK_MAX_PARAMS, NULL);
   b = g_new0 (MlBulk, 1);
   b->n_cols = n_cols;
-  b->values = g_new0 (BulkValue, (gsize) n_cols * ML_BULK_ROWS);
+  b->per = MIN (ML_BULK_ROWS, BULK_MAX_PARAMS / n_cols);
+  b->values = g_new0 (BulkValue, (gsize) n_cols * b->per);
+  b->copies = g_string_chunk_new (4096);
+  many = bulk_sql (table, n_cols, b->per);
+  one = bulk_sql (table, n_cols, 1);
   if ((b->many = ml_db_prepare (db, many, error)) == NULL || (b->one = ml_db_prepare (db, one, error)) == NULL)
     {
       ml_bulk_free (b);
@@ -733,6 +745,7 @@ ml_bulk_free (MlBulk *b)
   ml_stmt_free (b->many);
   ml_stmt_free (b->one);
   g_free (b->values);
+  g_string_chunk_free (b->copies);
   g_free (b);
 }
 
@@ -773,6 +786,14 @@ ml_bulk_static (MlBulk *b, const char *v)
   x->v.s = v;
 }
 
+void
+ml_bulk_text (MlBulk *b, const char *v)
+{
+  BulkValue *x = bulk_slot (b);
+  x->type = v != NULL ? BULK_COPY : BULK_NULL;
+  x->v.s = v != NULL ? g_string_chunk_insert (b->copies, v) : NULL;
+}
+
 /* Bind N values from V to S's parameters 1..N and run it. */
 static gboolean
 bulk_run (MlStmt *s, const BulkValue *v, int n, GError **error)
@@ -785,7 +806,8 @@ bulk_run (MlStmt *s, const BulkValue *v, int n, GError **error)
         {
         case BULK_INT: rc = sqlite3_bind_int64 (s->handle, i + 1, v[i].v.i); break;
         case BULK_DOUBLE: rc = sqlite3_bind_double (s->handle, i + 1, v[i].v.d); break;
-        case BULK_STATIC: rc = sqlite3_bind_text (s->handle, i + 1, v[i].v.s, -1, SQLITE_STATIC); break;
+        case BULK_STATIC:
+        case BULK_COPY: rc = sqlite3_bind_text (s->handle, i + 1, v[i].v.s, -1, SQLITE_STATIC); break;
         default: rc = sqlite3_bind_null (s->handle, i + 1); break;
         }
       if (G_UNLIKELY (rc != SQLITE_OK))
@@ -804,10 +826,14 @@ ml_bulk_end_row (MlBulk *b, GError **error)
 {
   g_assert (b->col == b->n_cols);
   b->col = 0;
-  if (++b->rows < ML_BULK_ROWS)
+  gboolean ok;
+
+  if (++b->rows < b->per)
     return TRUE;
   b->rows = 0;
-  return bulk_run (b->many, b->values, b->n_cols * ML_BULK_ROWS, error);
+  ok = bulk_run (b->many, b->values, b->n_cols * b->per, error);
+  g_string_chunk_clear (b->copies);
+  return ok;
 }
 
 gboolean
@@ -819,6 +845,10 @@ ml_bulk_flush (MlBulk *b, GError **error)
   b->rows = 0;
   for (int r = 0; r < rows; r++)
     if (!bulk_run (b->one, &b->values[r * b->n_cols], b->n_cols, error))
-      return FALSE;
+      {
+        g_string_chunk_clear (b->copies);
+        return FALSE;
+      }
+  g_string_chunk_clear (b->copies);
   return TRUE;
 }

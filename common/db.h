@@ -168,12 +168,14 @@ double ml_stmt_double (MlStmt *s, int col);
  * NULL value. */
 const char *ml_stmt_text (MlStmt *s, int col);
 gboolean ml_stmt_is_null (MlStmt *s, int col);
+/* Whether column COL holds an integer (SQLite's storage class). */
+gboolean ml_stmt_is_integer (MlStmt *s, int col);
 
 /* ---- bulk loading ------------------------------------------------------ */
 
 /* A multi-row INSERT for loading millions of rows: rows are buffered and
  * written ML_BULK_ROWS at a time by one "INSERT INTO t VALUES (...), ..."
- * statement, which costs SQLite about half of what one statement per row
+ * statement (fewer for tables of more than 15 columns), which costs SQLite about half of what one statement per row
  * does (measured: 3 x 10^6 five-integer rows, 2.2-3.4 s one by one,
  * 1.0-1.1 s 64 at a time).  Rows reach the table in the order they were
  * added.  Add a row's columns left to right with ml_bulk_int64/_double/
@@ -183,7 +185,7 @@ typedef struct MlBulk MlBulk;
 
 #define ML_BULK_ROWS 64
 
-/* A loader of N_COLS columns on DB into TABLE: a table name from the
+/* A loader of N_COLS (at most 999) columns on DB into TABLE: a table name from the
  * program, not input, optionally with its column list ("t (a, b)"). */
 MlBulk *ml_bulk_new (MlDb *db, const char *table, int n_cols, GError **error);
 void ml_bulk_free (MlBulk *b);
@@ -194,6 +196,8 @@ void ml_bulk_double (MlBulk *b, double v);
 void ml_bulk_null (MlBulk *b);
 /* V must outlive the MlBulk (a string literal); NULL is SQL NULL. */
 void ml_bulk_static (MlBulk *b, const char *v);
+/* V is copied until its row is written; NULL is SQL NULL. */
+void ml_bulk_text (MlBulk *b, const char *v);
 
 /* End the row being added; writes a full batch. */
 gboolean ml_bulk_end_row (MlBulk *b, GError **error);

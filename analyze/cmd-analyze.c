@@ -580,18 +580,21 @@ run_population (const Run *r, MlEvaluator *eval, MlDb *db, GError **error)
   return TRUE;
 }
 
+/* tables/ and findings.json from the finished DB_PATH. */
 static gboolean
-write_outputs (MlDb *db, const char *dir, char ***summary, GError **error)
+write_outputs (const char *db_path, const char *dir, guint threads, char ***summary, GError **error)
 {
   g_autofree char *tables = g_build_filename (dir, "tables", NULL);
   g_autofree char *json = g_build_filename (dir, "findings.json", NULL);
+  g_autoptr(MlDb) db = NULL;
 
-  return ml_findings_export_csv (db, tables, error)
+  return ml_findings_export_csv (db_path, tables, threads, error)
+         && (db = ml_db_open (db_path, ML_DB_READONLY, error)) != NULL
          && ml_findings_write_json (db, json, summary, error);
 }
 
 static gboolean
-analyse (const Run *r, MlDb *db, char ***summary, const char *dir, GError **error)
+analyse (const Run *r, MlDb *db, GError **error)
 {
   g_autoptr(GArray) named = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autofree char *directory = g_build_filename (r->run_dir, "directory.csv", NULL);
@@ -635,9 +638,6 @@ analyse (const Run *r, MlDb *db, char ***summary, const char *dir, GError **erro
   if (!write_metrics (&w, error) || !ml_row_cache_flush (rc, error) || !ml_db_commit (db, error))
     return FALSE;
   g_debug ("metrics written: %.3f s", (double) (g_get_monotonic_time () - t0) / 1e6);
-  if (!write_outputs (db, dir, summary, error))
-    return FALSE;
-  g_debug ("tables and findings.json written: %.3f s", (double) (g_get_monotonic_time () - t0) / 1e6);
   return TRUE;
 }
 
@@ -737,9 +737,12 @@ analyse_into (Run *r, const char *final, gboolean force, char ***summary, GError
   if (out == NULL)
     return FALSE;
   dbpath = ml_outdir_file (out, "analysis.db");
+  gint64 t0 = g_get_monotonic_time ();
   if ((db = ml_db_create (dbpath, FALSE, error)) == NULL || !ml_findings_create (db, error)
-      || !analyse (r, db, summary, ml_outdir_path (out), error) || !ml_db_finish (db, error))
+      || !analyse (r, db, error) || !ml_db_finish (db, error)
+      || !write_outputs (dbpath, ml_outdir_path (out), r->threads, summary, error))
     return FALSE;
+  g_debug ("tables and findings.json written: %.3f s", (double) (g_get_monotonic_time () - t0) / 1e6);
   return ml_check_interrupted (error) && ml_outdir_commit (out, error);
 }
 

@@ -15,6 +15,7 @@
 #include "analyze/findings.h"
 #include "analyze/pseudonym.h"
 #include "common/errors.h"
+#include "common/parallel.h"
 #include "common/json.h"
 #include "common/outdir.h"
 #include "common/timeutil.h"
@@ -319,15 +320,35 @@ export_table (MlDb *db, const char *table, const char *dir, GError **error)
   return ml_write_file_atomic (path, out->str, (gssize) out->len, error);
 }
 
-gboolean
-ml_findings_export_csv (MlDb *db, const char *dir, GError **error)
+typedef struct {
+  const char *db_path, *dir;
+  GPtrArray *names;            /* tables */
+  GError **errors;             /* per table */
+} ExportJob;
+
+static void
+export_one (guint i, gpointer data)
 {
-  g_autoptr(MlStmt) s = ml_db_prepare (db, "SELECT name FROM sqlite_master WHERE type = 'table' "
-                                           "AND name NOT IN ('meta') ORDER BY name", error);
+  ExportJob *job = data;
+  g_autoptr(MlDb) db = ml_db_open (job->db_path, ML_DB_READONLY, &job->errors[i]);
+
+  if (db != NULL)
+    export_table (db, job->names->pdata[i], job->dir, &job->errors[i]);
+}
+
+gboolean
+ml_findings_export_csv (const char *db_path, const char *dir, guint threads, GError **error)
+{
+  g_autoptr(MlDb) db = ml_db_open (db_path, ML_DB_READONLY, error);
+  g_autoptr(MlStmt) s = NULL;
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autofree GError **errors = NULL;
+  ExportJob job;
+  gboolean ok = TRUE;
   MlStep step;
 
-  if (s == NULL)
+  if (db == NULL || (s = ml_db_prepare (db, "SELECT name FROM sqlite_master WHERE type = 'table' "
+                                            "AND name NOT IN ('meta') ORDER BY name", error)) == NULL)
     return FALSE;
   while ((step = ml_stmt_step (s, error)) == ML_STEP_ROW)
     g_ptr_array_add (names, g_strdup (ml_stmt_text (s, 0)));
@@ -338,10 +359,21 @@ ml_findings_export_csv (MlDb *db, const char *dir, GError **error)
       g_set_error (error, ML_ERROR, ML_ERROR_IO, "%s: cannot create directory", dir);
       return FALSE;
     }
+  /* one table per worker, each with its own read-only connection */
+  errors = g_new0 (GError *, MAX (names->len, 1));
+  job = (ExportJob) { db_path, dir, names, errors };
+  ml_parallel_for (names->len, threads, export_one, &job);
   for (guint i = 0; i < names->len; i++)
-    if (!export_table (db, names->pdata[i], dir, error))
-      return FALSE;
-  return TRUE;
+    {
+      if (errors[i] != NULL && ok)
+        {
+          g_propagate_error (error, errors[i]);
+          ok = FALSE;
+        }
+      else
+        g_clear_error (&errors[i]);
+    }
+  return ok;
 }
 
 /* ---- findings.json ----------------------------------------------------- */

@@ -43,9 +43,10 @@ gboolean ml_row_cache_flush (MlRowCache *rc, GError **error);
 void ml_row_cache_free (MlRowCache *rc);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MlRowCache, ml_row_cache_free)
 
-/* Write every table of DB as DIR/NAME.csv (header row, RFC 4180 quoting;
- * time columns also as ISO-8601 *_utc columns). */
-gboolean ml_findings_export_csv (MlDb *db, const char *dir, GError **error);
+/* Write every table of the finished database DB_PATH as DIR/NAME.csv
+ * (header row, RFC 4180 quoting; time columns also as ISO-8601 *_utc
+ * columns), THREADS tables at a time. */
+gboolean ml_findings_export_csv (const char *db_path, const char *dir, guint threads, GError **error);
 
 /* Write PATH (findings.json) from DB's params and metrics tables: the run,
  * the case, the leakage curves, the headline at the longest chain, five

@@ -14,6 +14,7 @@
 #include "common/outdir.h"
 #include "sim/handles.h"
 #include "common/json.h"
+#include "common/parallel.h"
 #include "sim/manifest.h"
 #include "sim/traffic.h"
 
@@ -61,29 +62,57 @@ append_cast (GString *j, const MlWorld *w)
   g_string_append (j, "},\n");
 }
 
+static const char *const manifest_files[] = { "provider.db", "geo.mmdb", "directory.csv", "truth.db",
+                                              "calibration.json" };
+#define N_MANIFEST_FILES G_N_ELEMENTS (manifest_files)
+
+typedef struct {
+  const char *dir;
+  char *sum[N_MANIFEST_FILES];     /* NULL: absent, or failed (error set) */
+  gint64 bytes[N_MANIFEST_FILES];
+  GError *error[N_MANIFEST_FILES];
+} Sums;
+
+/* Hash file I (the two databases, hundreds of MB each, on their own threads). */
+static void
+sum_file (guint i, gpointer data)
+{
+  Sums *s = data;
+  g_autofree char *path = g_build_filename (s->dir, manifest_files[i], NULL);
+  GStatBuf st;
+
+  if (g_stat (path, &st) != 0)
+    return;
+  s->bytes[i] = (gint64) st.st_size;
+  s->sum[i] = ml_sha256_file (path, &s->error[i]);
+}
+
 static gboolean
 append_files (GString *j, const char *dir, GError **error)
 {
-  static const char *const files[] = { "provider.db", "geo.mmdb", "directory.csv", "truth.db", "calibration.json" };
-  gboolean first = TRUE;
+  Sums s = { .dir = dir };
+  gboolean first = TRUE, ok = TRUE;
 
+  ml_parallel_for (N_MANIFEST_FILES, ml_parallel_default_threads (), sum_file, &s);
   g_string_append (j, "  \"files\": {");
-  for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
+  for (gsize i = 0; i < N_MANIFEST_FILES; i++)
     {
-      g_autofree char *path = g_build_filename (dir, files[i], NULL);
-      g_autofree char *sum = NULL;
-      GStatBuf st;
-
-      if (g_stat (path, &st) != 0)
-        continue;
-      if ((sum = ml_sha256_file (path, error)) == NULL)
-        return FALSE;
-      g_string_append_printf (j, "%s\n    \"%s\": {\"bytes\": %" G_GINT64_FORMAT ", \"sha256\": \"%s\"}",
-                              first ? "" : ",", files[i], (gint64) st.st_size, sum);
-      first = FALSE;
+      if (s.error[i] != NULL && ok)
+        {
+          g_propagate_error (error, g_steal_pointer (&s.error[i]));
+          ok = FALSE;
+        }
+      g_clear_error (&s.error[i]);
+      if (ok && s.sum[i] != NULL)
+        {
+          g_string_append_printf (j, "%s\n    \"%s\": {\"bytes\": %" G_GINT64_FORMAT ", \"sha256\": \"%s\"}",
+                                  first ? "" : ",", manifest_files[i], s.bytes[i], s.sum[i]);
+          first = FALSE;
+        }
+      g_free (s.sum[i]);
     }
   g_string_append (j, "\n  },\n");
-  return TRUE;
+  return ok;
 }
 
 gboolean

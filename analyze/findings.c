@@ -524,6 +524,81 @@ summary_sentences (MlDb *db, GHashTable *params, int windows)
   return (char **) g_ptr_array_free (s, FALSE);
 }
 
+/* SQL (one integer parameter, ?1, or none) giving one number; NAN if it
+ * fails or is NULL. */
+static double
+query_double (MlDb *db, const char *sql, gint64 arg)
+{
+  g_autoptr(MlStmt) s = ml_db_prepare (db, sql, NULL);
+  double v = NAN;
+
+  if (s != NULL && (strstr (sql, "?1") == NULL || ml_stmt_bind_int64 (s, 1, arg, NULL))
+      && ml_stmt_step (s, NULL) == ML_STEP_ROW && !ml_stmt_is_null (s, 0))
+    v = ml_stmt_double (s, 0);
+  return v;
+}
+
+/* Five sentences for an imported log or CDR set: no ground truth, so they
+ * say what the investigator obtains, not how much of the truth it is. */
+static char **
+summary_sentences_imported (MlDb *db, GHashTable *params, int windows)
+{
+  GPtrArray *s = g_ptr_array_new ();
+  const char *wd = g_hash_table_lookup (params, "window_days");
+  gboolean cdr = g_strcmp0 (g_hash_table_lookup (params, "input"), "cdr") == 0;
+  const char *what = cdr ? "call and text records" : "directory lookups";
+  double targets = query_double (db, "SELECT count(*) FROM targets WHERE hop = 1", 0);
+  double rows = query_double (db, "SELECT count(*) FROM evidence", 0);
+  double reported_n = query_double (db, "SELECT count(*) FROM contacts c JOIN targets t ON t.target = c.target "
+                                        "AND t.hop = 1 WHERE c.n_windows = ?1 AND c.reported = 1", windows);
+  double reported_1 = query_double (db, "SELECT count(*) FROM contacts c JOIN targets t ON t.target = c.target "
+                                        "AND t.hop = 1 WHERE c.n_windows = ?1 AND c.reported = 1", 1);
+  double homes = query_double (db, "SELECT count(DISTINCT target) FROM places WHERE n_windows = ?1 AND kind = 'home'",
+                               windows);
+  double works = query_double (db, "SELECT count(DISTINCT target) FROM places WHERE n_windows = ?1 AND kind = 'work'",
+                               windows);
+  double radius = query_double (db, "SELECT avg(radius_km) FROM places WHERE n_windows = ?1 AND kind = 'home'",
+                                windows);
+  double sensitive = query_double (db, "SELECT count(DISTINCT target) FROM sensitive WHERE n_windows = ?1", windows);
+  double unique4 = query_double (db, "SELECT share_unique FROM uniqueness WHERE k = 4", 0);
+
+  if (!(targets > 0))
+    targets = NAN;
+  g_ptr_array_add (s, g_strdup_printf ("%d chained %s-day order%s returned %.0f evidence rows (%s) about "
+                                       "%.0f target%s, with no content.", windows, wd ? wd : "30",
+                                       windows > 1 ? "s" : "", rows, what, targets, targets == 1 ? "" : "s"));
+  g_ptr_array_add (s, g_strdup_printf ("The investigator would name %.1f contacts per target after %d order%s, "
+                                       "%.1f after one.", reported_n / targets, windows, windows > 1 ? "s" : "",
+                                       reported_1 / targets));
+  g_autofree char *home_share = pct (homes / targets);
+  g_autofree char *work_share = pct (works / targets);
+  g_autofree char *home_radius = km (radius);
+  g_ptr_array_add (s, g_strdup_printf ("A home was placed for %s of targets (mean uncertainty %s) and a work "
+                                       "place for %s.", home_share, home_radius, work_share));
+  g_autofree char *sens = pct (sensitive / targets);
+  g_ptr_array_add (s, g_strdup_printf ("%s of targets were in touch with a listed sensitive service (health, "
+                                       "legal, religious, ...).", sens));
+  if (isnan (unique4))
+    g_ptr_array_add (s, g_strdup ("Run with --population to measure how few points single a person out "
+                                  "(de Montjoye et al. 2013: 4 points, 95 %)."));
+  else
+    {
+      g_autofree char *u = pct (unique4);
+      g_ptr_array_add (s, g_strdup_printf ("In the whole %s, 4 random (hour, place) points single out %s of "
+                                           "people.", cdr ? "record set" : "log", u));
+    }
+  g_ptr_array_add (s, NULL);
+  return (char **) g_ptr_array_free (s, FALSE);
+}
+
+static const char *const imported_caveats[] = {
+  "These are real records: every number is what the method infers; with no ground truth nothing here is scored.",
+  "A lookup or a record shows that two numbers were connected, not what was said.",
+  "Positions come from the GeoIP database given (IPs) or the antennas file (towers): a cell covers one to tens of km.",
+  "Handles are pseudonymised with a keyed hash unless --reveal was given.",
+  NULL,
+};
+
 static const char *const caveats[] = {
   "The population, its movements and its messages are simulated; the numbers measure the method, not any real person.",
   "A lookup shows that a phone asked about a number, not that a message was sent or read.",
@@ -556,7 +631,8 @@ ml_findings_write_json (MlDb *db, const char *path, char ***summary_out, GError 
   g_string_append_printf (j, "  \"windows\": %d,\n", windows);
   append_curves (j, db, windows);
   append_headline (j, db, params, windows);
-  summary = summary_sentences (db, params, windows);
+  gboolean imported = g_strcmp0 (g_hash_table_lookup (params, "imported"), "1") == 0;
+  summary = imported ? summary_sentences_imported (db, params, windows) : summary_sentences (db, params, windows);
   g_string_append (j, "  \"summary\": [");
   for (int i = 0; summary[i] != NULL; i++)
     {
@@ -564,10 +640,10 @@ ml_findings_write_json (MlDb *db, const char *path, char ***summary_out, GError 
       ml_json_string (j, summary[i]);
     }
   g_string_append (j, "\n  ],\n  \"caveats\": [");
-  for (int i = 0; caveats[i] != NULL; i++)
+  for (const char *const *c = imported ? imported_caveats : caveats; *c != NULL; c++)
     {
-      g_string_append (j, i ? ",\n    " : "\n    ");
-      ml_json_string (j, caveats[i]);
+      g_string_append (j, c > (imported ? imported_caveats : caveats) ? ",\n    " : "\n    ");
+      ml_json_string (j, *c);
     }
   g_string_append (j, "\n  ]\n}\n");
   if (!ml_write_file_atomic (path, j->str, (gssize) j->len, error))

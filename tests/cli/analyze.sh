@@ -54,7 +54,11 @@ grep -q "13-45" real/import-errors.csv || fail "the malformed row is not in impo
 raw=$(grep -rhoE '\+999[0-9]{11}' real/cases/real | head -1 || true)
 [ -z "$raw" ] || fail "raw handle $raw in an imported analysis"
 "$SQL" real/cases/real/analysis.db "SELECT target FROM targets LIMIT 1" | grep -Eq '^h-[0-9a-f]{16}$' || fail "targets not pseudonymised"
-ok "an imported log: the malformed row reported by line, every handle pseudonymised"
+# no truth: the summary says what the orders obtained, never "n/a"
+grep -q 'evidence rows (directory lookups) about 3 targets' real/cases/real/findings.json \
+  || fail "the imported summary does not count 3 targets: $(grep -A2 '"summary"' real/cases/real/findings.json)"
+grep -q 'n/a' real/cases/real/findings.json && fail "n/a in an imported run's findings.json"
+ok "an imported log: the malformed row reported by line, every handle pseudonymised, a summary without truth"
 
 rm -rf strict
 run_ml 2 analyze --import-log log.csv strict --quiet --strict --case ./real.ini

@@ -50,6 +50,13 @@ grep -qx 'input,cdr' $C/tables/params.csv || fail "params lack input=cdr"
 grep -qx 'cdr_mirrored,14' $C/tables/params.csv || fail "expected 14 mirrored records: $(grep mirrored $C/tables/params.csv)"
 grep -qx 'night_start_h,19' $C/tables/params.csv || fail "the cdr case is not the default"
 grep -q '"imported": 1' $C/findings.json || fail "findings.json does not say imported"
+# the five sentences of a run without truth describe what was obtained
+# bob and carol are reported; dave's one text is too weak a tie
+expect_in out 'name 2\.0 contacts per target after 4 orders, 2\.0 after one'
+expect_in out 'A home was placed for 100 % of targets .* and a work place for 100 %'
+expect_in out 'evidence rows \(call and text records\) about 1 target,'
+expect_not_in out 'n/a'
+grep -q 'These are real records' $C/findings.json || fail "findings.json has the simulation's caveats"
 ok "--import-cdr builds the run and analyses it with the cdr case (14 calls held by both files)"
 
 # place KIND of the target at 4 windows in case DIR, as "lat,lon"

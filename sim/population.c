@@ -17,7 +17,7 @@
  *    districts by a job density twice as steep as homes; workers take
  *    open jobs by a capacity-constrained gravity rule with exponential
  *    deterrence (Wilson 1967): destination city first, then job district
- *    in proportion to open jobs x exp(-d / 5 km), drawn exactly from a
+ *    in proportion to open jobs x exp(-d / 15 km), drawn exactly from a
  *    Fenwick tree per batch of workers living in one cell;
  *  - schools of school_size in each city, each student at the school
  *    nearest their home district;

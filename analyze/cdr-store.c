@@ -64,16 +64,11 @@ store_antennas (MlDb *db, const MlCdrAntennas *a, GError **error)
   return TRUE;
 }
 
+/* Insert DROPS for user ID (-1: the antennas file) with S, a prepared
+ * INSERT INTO dropped. */
 static gboolean
-store_drops (MlDb *db, gint64 id, const GArray *drops, GError **error)
+store_drops (MlStmt *s, gint64 id, const GArray *drops, GError **error)
 {
-  g_autoptr(MlStmt) s = NULL;
-
-  if (drops->len == 0)
-    return TRUE;
-  s = ml_db_prepare (db, "INSERT INTO dropped VALUES (?1, ?2, ?3)", error);
-  if (s == NULL)
-    return FALSE;
   for (guint i = 0; i < drops->len; i++)
     {
       const MlCdrDrop *d = &g_array_index (drops, MlCdrDrop, i);
@@ -86,6 +81,17 @@ store_drops (MlDb *db, gint64 id, const GArray *drops, GError **error)
   return TRUE;
 }
 
+static gboolean
+store_antenna_drops (MlDb *db, const GArray *drops, GError **error)
+{
+  g_autoptr(MlStmt) s = NULL;
+
+  if (drops->len == 0)
+    return TRUE;
+  s = ml_db_prepare (db, "INSERT INTO dropped VALUES (?1, ?2, ?3)", error);
+  return s != NULL && store_drops (s, -1, drops, error);
+}
+
 gboolean
 ml_cdr_store_init (MlDb *db, const MlCdrAntennas *a, gboolean strict, GError **error)
 {
@@ -95,7 +101,7 @@ ml_cdr_store_init (MlDb *db, const MlCdrAntennas *a, gboolean strict, GError **e
          && ml_db_set_meta (db, "strict", strict ? "1" : "0", error)
          && ml_db_set_meta (db, "antennas_path", a->path, error)
          && store_antennas (db, a, error)
-         && store_drops (db, -1, a->drops, error);
+         && store_antenna_drops (db, a->drops, error);
 }
 
 /* ---- packing ---- */
@@ -195,6 +201,72 @@ pack_coords (const GArray *coords, gsize *size)
   return buf;
 }
 
+struct MlCdrPacked {
+  guint8 *records;        /* pack_records () */
+  gsize records_size;
+  GString *contacts;      /* pack_strings () */
+  GString *antennas;
+  guint8 *coords;         /* pack_coords () */
+  gsize coords_size;
+};
+
+MlCdrPacked *
+ml_cdr_packed_new (const MlCdrUser *user)
+{
+  MlCdrPacked *p = g_new0 (MlCdrPacked, 1);
+
+  g_return_val_if_fail (user != NULL, NULL);
+  p->records = pack_records (user, &p->records_size);
+  p->contacts = pack_strings (user->contacts);
+  p->antennas = pack_strings (user->antennas);
+  p->coords = pack_coords (user->coords, &p->coords_size);
+  return p;
+}
+
+void
+ml_cdr_packed_free (MlCdrPacked *p)
+{
+  if (p == NULL)
+    return;
+  g_free (p->records);
+  g_string_free (p->contacts, TRUE);
+  g_string_free (p->antennas, TRUE);
+  g_free (p->coords);
+  g_free (p);
+}
+
+struct MlCdrStoreWriter {
+  MlStmt *user;      /* INSERT INTO users */
+  MlStmt *records;   /* INSERT INTO user_records */
+  MlStmt *drop;      /* INSERT INTO dropped */
+};
+
+MlCdrStoreWriter *
+ml_cdr_store_writer_new (MlDb *db, GError **error)
+{
+  g_autoptr(MlCdrStoreWriter) w = g_new0 (MlCdrStoreWriter, 1);
+
+  g_return_val_if_fail (db != NULL, NULL);
+  w->user = ml_db_prepare (db, "INSERT INTO users VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)", error);
+  if (w->user != NULL)
+    w->records = ml_db_prepare (db, "INSERT INTO user_records VALUES (?1, ?2, CAST(?3 AS BLOB), CAST(?4 AS BLOB),"
+                                    " CAST(?5 AS BLOB), CAST(?6 AS BLOB))", error);
+  if (w->records != NULL)
+    w->drop = ml_db_prepare (db, "INSERT INTO dropped VALUES (?1, ?2, ?3)", error);
+  return w->drop != NULL ? g_steal_pointer (&w) : NULL;
+}
+
+void
+ml_cdr_store_writer_free (MlCdrStoreWriter *w)
+{
+  if (w == NULL)
+    return;
+  ml_stmt_free (w->user);
+  ml_stmt_free (w->records);
+  ml_stmt_free (w->drop);
+  g_free (w);
+}
+
 static gboolean
 bind_user_row (MlStmt *s, gint64 id, const MlCdrUser *user, const char *file, GError **error)
 {
@@ -211,32 +283,34 @@ bind_user_row (MlStmt *s, gint64 id, const MlCdrUser *user, const char *file, GE
 }
 
 gboolean
-ml_cdr_store_write_user (MlDb *db, gint64 id, const MlCdrUser *user, const char *file, GError **error)
+ml_cdr_store_writer_add (MlCdrStoreWriter *w, gint64 id, const MlCdrUser *user, const MlCdrPacked *p,
+                         const char *file, GError **error)
 {
-  g_autoptr(MlStmt) u = NULL;
-  g_autoptr(MlStmt) r = NULL;
-  g_autoptr(GString) contacts = pack_strings (user->contacts);
-  g_autoptr(GString) antennas = pack_strings (user->antennas);
-  g_autofree guint8 *recs = NULL;
-  g_autofree guint8 *coords = NULL;
-  gsize recs_size, coords_size;
+  MlStmt *r = w->records;
 
-  g_return_val_if_fail (db != NULL && user != NULL && file != NULL, FALSE);
-  recs = pack_records (user, &recs_size);
-  coords = pack_coords (user->coords, &coords_size);
-  u = ml_db_prepare (db, "INSERT INTO users VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)", error);
-  r = ml_db_prepare (db, "INSERT INTO user_records VALUES (?1, ?2, CAST(?3 AS BLOB), CAST(?4 AS BLOB),"
-                         " CAST(?5 AS BLOB), CAST(?6 AS BLOB))", error);
-  return u != NULL && r != NULL
-         && bind_user_row (u, id, user, file, error)
+  g_return_val_if_fail (w != NULL && user != NULL && p != NULL && file != NULL, FALSE);
+  return bind_user_row (w->user, id, user, file, error)
          && ml_stmt_bind_int64 (r, 1, id, error)
          && ml_stmt_bind_int64 (r, 2, user->records->len, error)
-         && ml_stmt_bind_text (r, 3, (const char *) recs, (gssize) recs_size, error)
-         && ml_stmt_bind_text (r, 4, contacts->str, (gssize) contacts->len, error)
-         && ml_stmt_bind_text (r, 5, antennas->str, (gssize) antennas->len, error)
-         && ml_stmt_bind_text (r, 6, (const char *) coords, (gssize) coords_size, error)
+         && ml_stmt_bind_text (r, 3, (const char *) p->records, (gssize) p->records_size, error)
+         && ml_stmt_bind_text (r, 4, p->contacts->str, (gssize) p->contacts->len, error)
+         && ml_stmt_bind_text (r, 5, p->antennas->str, (gssize) p->antennas->len, error)
+         && ml_stmt_bind_text (r, 6, (const char *) p->coords, (gssize) p->coords_size, error)
          && ml_stmt_run (r, error)
-         && store_drops (db, id, user->drops, error);
+         && store_drops (w->drop, id, user->drops, error);
+}
+
+gboolean
+ml_cdr_store_write_user (MlDb *db, gint64 id, const MlCdrUser *user, const char *file, GError **error)
+{
+  g_autoptr(MlCdrStoreWriter) w = NULL;
+  g_autoptr(MlCdrPacked) p = NULL;
+
+  g_return_val_if_fail (db != NULL && user != NULL && file != NULL, FALSE);
+  if ((w = ml_cdr_store_writer_new (db, error)) == NULL)
+    return FALSE;
+  p = ml_cdr_packed_new (user);
+  return ml_cdr_store_writer_add (w, id, user, p, file, error);
 }
 
 /* ---- reading ---- */

@@ -187,6 +187,28 @@ gboolean ml_cdr_store_init (MlDb *db, const MlCdrAntennas *a, gboolean strict, G
 gboolean ml_cdr_store_write_user (MlDb *db, gint64 id, const MlCdrUser *user, const char *file,
                                   GError **error);
 
+/* USER's records and strings packed as cdr.db stores them.  Building one
+ * touches no database, so the importer's workers pack while the calling
+ * thread writes: a new object, free with ml_cdr_packed_free(). */
+typedef struct MlCdrPacked MlCdrPacked;
+
+MlCdrPacked *ml_cdr_packed_new (const MlCdrUser *user);
+void ml_cdr_packed_free (MlCdrPacked *p);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MlCdrPacked, ml_cdr_packed_free)
+
+/* The INSERT statements of an import, prepared once for every user.  NULL
+ * with ERROR if DB lacks cdr.db's tables (call ml_cdr_store_init first). */
+typedef struct MlCdrStoreWriter MlCdrStoreWriter;
+
+MlCdrStoreWriter *ml_cdr_store_writer_new (MlDb *db, GError **error);
+void ml_cdr_store_writer_free (MlCdrStoreWriter *w);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MlCdrStoreWriter, ml_cdr_store_writer_free)
+
+/* Append USER (file name FILE, packed as P by ml_cdr_packed_new (USER)) as
+ * user number ID, with its drops. */
+gboolean ml_cdr_store_writer_add (MlCdrStoreWriter *w, gint64 id, const MlCdrUser *user,
+                                  const MlCdrPacked *p, const char *file, GError **error);
+
 typedef struct MlCdrStore MlCdrStore;
 
 /* Open cdr.db at PATH for reading (schema checked).  Free with

@@ -174,56 +174,85 @@ flush_line (MlCdrWriter *w, GError **error)
 }
 
 static void
-csv_row (MlCdrWriter *w, const char *name, const GArray *values)
+csv_row (GString *out, const char *name, const GArray *values)
 {
   g_autoptr(GString) field = g_string_new (NULL);
 
-  if (w->rows == 0)
-    {
-      g_string_append (w->line, "name");
-      for (guint i = 0; i < w->keys->len; i++)
-        g_string_append_printf (w->line, ",%s", (const char *) g_ptr_array_index (w->keys, i));
-      g_string_append_c (w->line, '\n');
-    }
-  append_csv_field (w->line, name);
+  append_csv_field (out, name);
   for (guint i = 0; i < values->len; i++)
     {
       g_string_truncate (field, 0);
       append_value (field, &g_array_index (values, MlCdrValue, i), FALSE);
-      g_string_append_c (w->line, ',');
-      append_csv_field (w->line, field->str);
+      g_string_append_c (out, ',');
+      append_csv_field (out, field->str);
     }
-  g_string_append_c (w->line, '\n');
+  g_string_append_c (out, '\n');
 }
 
 static void
-json_row (MlCdrWriter *w, const char *name, const GArray *values)
+json_row (GString *out, GPtrArray *keys, const char *name, const GArray *values)
 {
-  g_string_append (w->line, w->rows == 0 ? "{\n    " : ",\n    ");
-  append_json_string (w->line, name);
-  g_string_append (w->line, ": {\n        \"name\": ");
-  append_json_string (w->line, name);
+  append_json_string (out, name);
+  g_string_append (out, ": {\n        \"name\": ");
+  append_json_string (out, name);
   for (guint i = 0; i < values->len; i++)
     {
-      g_string_append (w->line, ",\n        ");
-      append_json_string (w->line, g_ptr_array_index (w->keys, i));
-      g_string_append (w->line, ": ");
-      append_value (w->line, &g_array_index (values, MlCdrValue, i), TRUE);
+      g_string_append (out, ",\n        ");
+      append_json_string (out, g_ptr_array_index (keys, i));
+      g_string_append (out, ": ");
+      append_value (out, &g_array_index (values, MlCdrValue, i), TRUE);
     }
-  g_string_append (w->line, "\n    }");
+  g_string_append (out, "\n    }");
+}
+
+void
+ml_cdr_writer_format (const MlCdrWriter *w, const char *name, const GArray *values, GString *out)
+{
+  g_return_if_fail (w != NULL && name != NULL && values != NULL && out != NULL);
+  g_return_if_fail (values->len == w->keys->len);
+  if (w->format == ML_CDR_FORMAT_CSV)
+    csv_row (out, name, values);
+  else
+    json_row (out, w->keys, name, values);
+}
+
+static void
+csv_header (MlCdrWriter *w)
+{
+  g_string_append (w->line, "name");
+  for (guint i = 0; i < w->keys->len; i++)
+    g_string_append_printf (w->line, ",%s", (const char *) g_ptr_array_index (w->keys, i));
+  g_string_append_c (w->line, '\n');
+}
+
+gboolean
+ml_cdr_writer_put (MlCdrWriter *w, const GString *row, GError **error)
+{
+  g_return_val_if_fail (w != NULL && row != NULL, FALSE);
+  if (w->format == ML_CDR_FORMAT_JSON)
+    g_string_append (w->line, w->rows == 0 ? "{\n    " : ",\n    ");
+  else if (w->rows == 0)
+    csv_header (w);
+  w->rows++;
+  if (!flush_line (w, error))
+    return FALSE;
+  if (fwrite (row->str, 1, row->len, w->out) != row->len)
+    {
+      g_set_error (error, ML_ERROR, ML_ERROR_IO, "cannot write indicators: %s", g_strerror (errno));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean
 ml_cdr_writer_row (MlCdrWriter *w, const char *name, const GArray *values, GError **error)
 {
+  g_autoptr(GString) row = g_string_new (NULL);
+
   g_return_val_if_fail (w != NULL && name != NULL && values != NULL, FALSE);
   g_return_val_if_fail (values->len == w->keys->len, FALSE);
-  if (w->format == ML_CDR_FORMAT_CSV)
-    csv_row (w, name, values);
-  else
-    json_row (w, name, values);
-  w->rows++;
-  return flush_line (w, error);
+  ml_cdr_writer_format (w, name, values, row);
+  return ml_cdr_writer_put (w, row, error);
 }
 
 gboolean
@@ -233,12 +262,7 @@ ml_cdr_writer_finish (MlCdrWriter *w, GError **error)
   if (w->format == ML_CDR_FORMAT_JSON)
     g_string_append (w->line, w->rows == 0 ? "{}\n" : "\n}\n");
   else if (w->rows == 0)
-    {
-      g_string_append (w->line, "name");
-      for (guint i = 0; i < w->keys->len; i++)
-        g_string_append_printf (w->line, ",%s", (const char *) g_ptr_array_index (w->keys, i));
-      g_string_append_c (w->line, '\n');
-    }
+    csv_header (w);
   if (!flush_line (w, error))
     return FALSE;
   if (fflush (w->out) != 0)

@@ -202,6 +202,7 @@ pack_coords (const GArray *coords, gsize *size)
 }
 
 struct MlCdrPacked {
+  gint64 n;               /* records */
   guint8 *records;        /* pack_records () */
   gsize records_size;
   GString *contacts;      /* pack_strings () */
@@ -216,6 +217,7 @@ ml_cdr_packed_new (const MlCdrUser *user)
   MlCdrPacked *p = g_new0 (MlCdrPacked, 1);
 
   g_return_val_if_fail (user != NULL, NULL);
+  p->n = user->records->len;
   p->records = pack_records (user, &p->records_size);
   p->contacts = pack_strings (user->contacts);
   p->antennas = pack_strings (user->antennas);
@@ -291,7 +293,7 @@ ml_cdr_store_writer_add (MlCdrStoreWriter *w, gint64 id, const MlCdrUser *user, 
   g_return_val_if_fail (w != NULL && user != NULL && p != NULL && file != NULL, FALSE);
   return bind_user_row (w->user, id, user, file, error)
          && ml_stmt_bind_int64 (r, 1, id, error)
-         && ml_stmt_bind_int64 (r, 2, user->records->len, error)
+         && ml_stmt_bind_int64 (r, 2, p->n, error)
          && ml_stmt_bind_text (r, 3, (const char *) p->records, (gssize) p->records_size, error)
          && ml_stmt_bind_text (r, 4, p->contacts->str, (gssize) p->contacts->len, error)
          && ml_stmt_bind_text (r, 5, p->antennas->str, (gssize) p->antennas->len, error)
@@ -516,21 +518,27 @@ unpack_coords (MlCdrUser *user, const guint8 *buf, gsize n)
     }
 }
 
-MlCdrUser *
-ml_cdr_store_load (MlCdrStore *store, guint i, GError **error)
+/* A copy of blob column COL of S as a new buffer (never NULL), its
+ * length in *LEN. */
+static guint8 *
+copy_blob (MlStmt *s, int col, gsize *len)
 {
-  g_autoptr(MlCdrUser) user = NULL;
+  const char *p = ml_stmt_text (s, col + 1);
+  gint64 n = ml_stmt_int64 (s, col);
+
+  *len = p != NULL && n > 0 ? (gsize) n : 0;
+  return *len > 0 ? g_memdup2 (p, *len) : g_new0 (guint8, 1);
+}
+
+MlCdrPacked *
+ml_cdr_store_fetch (MlCdrStore *store, guint i, GError **error)
+{
+  g_autoptr(MlCdrPacked) p = NULL;
   MlStmt *s = store->load;
-  gint64 n;
-  gboolean ok;
+  gsize len;
+  guint8 *buf;
 
   g_return_val_if_fail (i < store->names->len, NULL);
-  user = ml_cdr_user_new (g_ptr_array_index (store->names, i));
-  {
-    const guint64 *counts = (const guint64 *) (gpointer) (store->counts->data + (gsize) i * sizeof (guint64) * (1 + ML_CDR_IGN_N));
-    user->rows = counts[0];
-    memcpy (user->ignored, counts + 1, sizeof user->ignored);
-  }
   if (!ml_stmt_bind_int64 (s, 1, g_array_index (store->ids, gint64, i), error))
     return NULL;
   if (ml_stmt_step (s, error) != ML_STEP_ROW)
@@ -538,19 +546,43 @@ ml_cdr_store_load (MlCdrStore *store, guint i, GError **error)
       ml_stmt_reset (s);
       if (error != NULL && *error == NULL)
         g_set_error (error, ML_ERROR, ML_ERROR_SCHEMA, "%s: no records stored for user '%s'",
-                     "cdr.db", user->name);
+                     "cdr.db", (const char *) g_ptr_array_index (store->names, i));
       return NULL;
     }
-  n = ml_stmt_int64 (s, 0);
-  ok = n >= 0 && n < G_MAXINT32 && ml_stmt_int64 (s, 7) % 16 == 0
-       && unpack_strings (user, user->contacts, ml_stmt_text (s, 4), (gsize) ml_stmt_int64 (s, 3))
-       && unpack_strings (user, user->antennas, ml_stmt_text (s, 6), (gsize) ml_stmt_int64 (s, 5));
+  p = g_new0 (MlCdrPacked, 1);
+  p->n = ml_stmt_int64 (s, 0);
+  p->records = copy_blob (s, 1, &p->records_size);
+  buf = copy_blob (s, 3, &len);
+  p->contacts = g_string_new_len ((const char *) buf, (gssize) len);
+  g_free (buf);
+  buf = copy_blob (s, 5, &len);
+  p->antennas = g_string_new_len ((const char *) buf, (gssize) len);
+  g_free (buf);
+  p->coords = copy_blob (s, 7, &p->coords_size);
+  ml_stmt_reset (s);
+  return g_steal_pointer (&p);
+}
+
+MlCdrUser *
+ml_cdr_store_unpack (const MlCdrStore *store, guint i, const MlCdrPacked *p, GError **error)
+{
+  g_autoptr(MlCdrUser) user = NULL;
+  const guint64 *counts;
+  gboolean ok;
+
+  g_return_val_if_fail (i < store->names->len && p != NULL, NULL);
+  user = ml_cdr_user_new (g_ptr_array_index (store->names, i));
+  counts = (const guint64 *) (gpointer) (store->counts->data + (gsize) i * sizeof (guint64) * (1 + ML_CDR_IGN_N));
+  user->rows = counts[0];
+  memcpy (user->ignored, counts + 1, sizeof user->ignored);
+  ok = p->n >= 0 && p->n < G_MAXINT32 && p->coords_size % 16 == 0
+       && unpack_strings (user, user->contacts, p->contacts->str, p->contacts->len)
+       && unpack_strings (user, user->antennas, p->antennas->str, p->antennas->len);
   if (ok)
     {
-      unpack_coords (user, (const guint8 *) ml_stmt_text (s, 8), (gsize) ml_stmt_int64 (s, 7) / 16);
-      ok = unpack_records (user, (const guint8 *) ml_stmt_text (s, 2), (gsize) ml_stmt_int64 (s, 1), (gsize) n);
+      unpack_coords (user, p->coords, p->coords_size / 16);
+      ok = unpack_records (user, p->records, p->records_size, (gsize) p->n);
     }
-  ml_stmt_reset (s);
   if (!ok)
     {
       g_set_error (error, ML_ERROR, ML_ERROR_SCHEMA, "%s: user '%s': corrupt packed records",
@@ -558,4 +590,15 @@ ml_cdr_store_load (MlCdrStore *store, guint i, GError **error)
       return NULL;
     }
   return g_steal_pointer (&user);
+}
+
+MlCdrUser *
+ml_cdr_store_load (MlCdrStore *store, guint i, GError **error)
+{
+  g_autoptr(MlCdrPacked) p = NULL;
+
+  g_return_val_if_fail (i < store->names->len, NULL);
+  if ((p = ml_cdr_store_fetch (store, i, error)) == NULL)
+    return NULL;
+  return ml_cdr_store_unpack (store, i, p, error);
 }

@@ -234,6 +234,14 @@ gint ml_cdr_store_find (const MlCdrStore *store, const char *name);
  * user (without drops) or NULL with ERROR set.  One thread at a time. */
 MlCdrUser *ml_cdr_store_load (MlCdrStore *store, guint i, GError **error);
 
+/* ml_cdr_store_load() in two steps, so that the decoding runs off the
+ * database thread: ml_cdr_store_fetch() copies user number I's packed row
+ * out of cdr.db (a new object, or NULL with ERROR; one thread at a time);
+ * ml_cdr_store_unpack() decodes it into a new user, or NULL with
+ * ML_ERROR_SCHEMA if it is corrupt (any thread: STORE is only read). */
+MlCdrPacked *ml_cdr_store_fetch (MlCdrStore *store, guint i, GError **error);
+MlCdrUser *ml_cdr_store_unpack (const MlCdrStore *store, guint i, const MlCdrPacked *p, GError **error);
+
 /* ---- indicators ---- */
 
 typedef enum { ML_CDR_GROUP_NONE, ML_CDR_GROUP_WEEK } MlCdrGroupBy;
@@ -302,6 +310,13 @@ typedef struct MlCdrWriter MlCdrWriter;
 MlCdrWriter *ml_cdr_writer_new (FILE *out, MlCdrFormat format, GPtrArray *keys);
 /* Write one user's row.  FALSE with ML_ERROR_IO on a write error. */
 gboolean ml_cdr_writer_row (MlCdrWriter *w, const char *name, const GArray *values, GError **error);
+
+/* ml_cdr_writer_row() in two steps, so that rows are formatted in
+ * parallel: ml_cdr_writer_format() appends the row's text to OUT (any
+ * thread: W is only read); ml_cdr_writer_put() writes it, after the header
+ * or the separator from the previous row, in call order. */
+void ml_cdr_writer_format (const MlCdrWriter *w, const char *name, const GArray *values, GString *out);
+gboolean ml_cdr_writer_put (MlCdrWriter *w, const GString *row, GError **error);
 /* Close the document (JSON's final brace) and flush. */
 gboolean ml_cdr_writer_finish (MlCdrWriter *w, GError **error);
 void ml_cdr_writer_free (MlCdrWriter *w);

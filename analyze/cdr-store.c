@@ -461,17 +461,28 @@ record_valid (const MlCdrUser *user, const MlCdrRecord *r)
          && r->kind <= ML_CDR_TEXT && r->direction <= ML_CDR_DIR_OUT;
 }
 
-/* Read a varint at *P (below END) into *V. */
-static gboolean
+/* Read a varint at *P (below END) into *V.  Most fields fit one byte. */
+static inline gboolean
 get_varint (const guint8 **p, const guint8 *end, guint64 *v)
 {
-  *v = 0;
-  for (int shift = 0; shift < 64 && *p < end; shift += 7)
+  const guint8 *q = *p;
+
+  if (G_LIKELY (q < end && !(*q & 0x80)))
     {
-      guint8 b = *(*p)++;
+      *v = *q;
+      *p = q + 1;
+      return TRUE;
+    }
+  *v = 0;
+  for (int shift = 0; shift < 64 && q < end; shift += 7)
+    {
+      guint8 b = *q++;
       *v |= (guint64) (b & 0x7f) << shift;
       if (!(b & 0x80))
-        return TRUE;
+        {
+          *p = q;
+          return TRUE;
+        }
     }
   return FALSE;
 }

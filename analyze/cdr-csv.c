@@ -22,6 +22,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "analyze/cdr.h"
 #include "common/errors.h"
@@ -92,6 +95,30 @@ eat_newline (Scanner *s)
  * lookup a byte instead of four comparisons. */
 static const guint8 plain_stop[256] = { [','] = 1, ['\n'] = 1, ['\r'] = 1, ['\0'] = 1 };
 
+/* The first byte of B[I..N) that plain_stop flags, or N. */
+static inline gsize
+find_stop (const guint8 *b, gsize i, gsize n)
+{
+#ifdef __SSE2__
+  /* 16 bytes at a time: a field is 1-20 bytes, a row 40-60 */
+  const __m128i comma = _mm_set1_epi8 (','), lf = _mm_set1_epi8 ('\n'), cr = _mm_set1_epi8 ('\r');
+  const __m128i nul = _mm_setzero_si128 ();
+
+  for (; i + 16 <= n; i += 16)
+    {
+      __m128i v = _mm_loadu_si128 ((const __m128i *) (gconstpointer) (b + i));
+      __m128i hit = _mm_or_si128 (_mm_or_si128 (_mm_cmpeq_epi8 (v, comma), _mm_cmpeq_epi8 (v, lf)),
+                                  _mm_or_si128 (_mm_cmpeq_epi8 (v, cr), _mm_cmpeq_epi8 (v, nul)));
+      int mask = _mm_movemask_epi8 (hit);
+      if (mask != 0)
+        return i + (gsize) __builtin_ctz ((unsigned) mask);
+    }
+#endif
+  while (i < n && !plain_stop[b[i]])
+    i++;
+  return i;
+}
+
 /* Scan an unquoted field: up to a comma or a line end. */
 static void
 scan_plain (Scanner *s, Field *f)
@@ -102,8 +129,7 @@ scan_plain (Scanner *s, Field *f)
   f->p = s->buf + i;
   for (;;)
     {
-      while (i < n && !plain_stop[b[i]])
-        i++;
+      i = find_stop (b, i, n);
       if (i >= n || b[i] != '\0')
         break;
       s->nul = TRUE;

@@ -137,12 +137,25 @@ intern_grow (MlCdrIntern *t)
   g_free (len);
 }
 
+/* Whether A[0..LEN) and B[0..LEN) are the same bytes.  Ids are short
+ * (5-10 bytes) and usually differ early: a loop beats calling memcmp. */
+static inline gboolean
+same_bytes (const char *a, const char *b, gsize len)
+{
+  if (len > 16)
+    return memcmp (a, b, len) == 0;
+  for (gsize i = 0; i < len; i++)
+    if (a[i] != b[i])
+      return FALSE;
+  return TRUE;
+}
+
 /* The index of S[0..LEN) (hash H) in T, or -1. */
 static gint32
 intern_lookup (const MlCdrIntern *t, const GPtrArray *array, guint32 h, const char *s, gsize len)
 {
   for (guint i = h & t->mask; t->slot[i] != 0; i = (i + 1) & t->mask)
-    if (t->hash[i] == h && t->len[i] == len && memcmp (g_ptr_array_index (array, t->slot[i] - 1), s, len) == 0)
+    if (t->hash[i] == h && t->len[i] == len && same_bytes (g_ptr_array_index (array, t->slot[i] - 1), s, len))
       return (gint32) t->slot[i] - 1;
   return -1;
 }
@@ -154,7 +167,7 @@ ml_cdr_user_intern (MlCdrUser *user, GPtrArray *array, MlCdrIntern *t, const cha
   gint32 idx;
 
   g_return_val_if_fail (len < G_MAXUINT32, -1);
-  if (t->last >= 0 && t->last_len == len && memcmp (g_ptr_array_index (array, t->last), s, len) == 0)
+  if (t->last >= 0 && t->last_len == len && same_bytes (g_ptr_array_index (array, t->last), s, len))
     return t->last;
   h = fnv1a (s, len);
   if ((idx = intern_lookup (t, array, h, s, len)) < 0)

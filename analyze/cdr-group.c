@@ -150,7 +150,11 @@ derive_attributes (CdrCtx *ctx)
   const MlCdrOptions *o = ctx->o;
   MlDay last = G_MININT32;
   int y = 0, m = 0, dd = 0, wd = 0;
+  gint64 daykey = 0;
+  guint8 bin_of_minute[60];   /* minute // bin_minutes, without a division per record */
 
+  for (int mi = 0; mi < 60; mi++)
+    bin_of_minute[mi] = (guint8) (mi / o->bin_minutes);
   for (guint i = 0; i < ctx->n; i++)
     {
       MlDay d = ml_day_of (ctx->r[i].t);
@@ -159,6 +163,7 @@ derive_attributes (CdrCtx *ctx)
         {
           ml_day_to_ymd (d, &y, &m, &dd);
           wd = ml_weekday (d);
+          daykey = ((gint64) y * 32 + dd) * 24;
           last = d;
         }
       ctx->day[i] = d;
@@ -167,7 +172,7 @@ derive_attributes (CdrCtx *ctx)
       ctx->weekend[i] = (o->weekend >> wd) & 1u;
       ctx->attr[i] = (guint8) (ctx->weekend[i] | ctx->night[i] << 1 | (ctx->r[i].kind & 3) << 2);
       /* bandicoot's key (year, day, hour, minute // 30): no month */
-      ctx->binkey[i] = (((gint64) y * 32 + dd) * 24 + sec / 3600) * 60 + (sec % 3600) / 60 / o->bin_minutes;
+      ctx->binkey[i] = (daykey + sec / 3600) * 60 + bin_of_minute[sec % 3600 / 60];
     }
 }
 

@@ -463,6 +463,8 @@ normalized_length (const char *s, gsize len)
 {
   gsize i = 0, dot;
 
+  if (len < 3 || s[len - 1] != '0')
+    return len;   /* the common case: no ".0..." to drop */
   if (len > 0 && (s[0] == '+' || s[0] == '-'))
     i++;
   if (i >= len || !g_ascii_isdigit (s[i]))
@@ -504,6 +506,9 @@ typedef struct {
   GString *reason;           /* why the current row is dropped */
   DateCache date;            /* the last row's date */
   gboolean bad[ML_CDR_IGN_N];
+  guint n_bad;               /* fields marked bad in the current row */
+  MlCdrRecord *kept;         /* records kept, appended to the user at the end */
+  guint n_kept, cap_kept;
 } RowCtx;
 
 /* Field COL of the current row: FALSE when the column or the field is
@@ -523,10 +528,13 @@ get (const RowCtx *c, const Scanner *s, int col, const char **p, gsize *len)
   return TRUE;
 }
 
+/* WORD is lower-case: a first letter that differs in any case rules it out
+ * before the case-insensitive compare. */
 static inline gboolean
 field_is_n (const RowCtx *c, const char *p, gsize len, const char *word, gsize n)
 {
-  return len == n && (memcmp (p, word, n) == 0 || (!c->strict && g_ascii_strncasecmp (p, word, n) == 0));
+  return len == n && (memcmp (p, word, n) == 0
+                      || (!c->strict && g_ascii_tolower (p[0]) == word[0] && g_ascii_strncasecmp (p, word, n) == 0));
 }
 
 /* Whether the field P[0..LEN) is WORD (a literal); any case when tolerant. */
@@ -537,6 +545,7 @@ static void
 mark (RowCtx *c, MlCdrIgnored ign, const char *what, const char *p, gsize len)
 {
   c->bad[ign] = TRUE;
+  c->n_bad++;
   if (c->reason->len > 0)
     g_string_append (c->reason, "; ");
   if (p == NULL)
@@ -652,10 +661,11 @@ static void
 parse_row (RowCtx *c, const Scanner *s)
 {
   MlCdrRecord r = { 0 };
-  gboolean any = FALSE;
   int kind;
 
-  memset (c->bad, 0, sizeof c->bad);
+  if (c->n_bad > 0)
+    memset (c->bad, 0, sizeof c->bad);
+  c->n_bad = 0;
   if (c->reason->len > 0)
     g_string_truncate (c->reason, 0);
   c->user->rows++;
@@ -670,14 +680,15 @@ parse_row (RowCtx *c, const Scanner *s)
   parse_who (c, s, &r);
   parse_when (c, s, &r, kind == ML_CDR_CALL);
   parse_where (c, s, &r);
-  for (int i = 1; i < ML_CDR_IGN_N; i++)
-    if (c->bad[i])
-      c->user->ignored[i]++, any = TRUE;
-  if (!any)
+  if (c->n_bad == 0)
     {
-      g_array_append_val (c->user->records, r);
+      if (c->n_kept == c->cap_kept)
+        c->kept = g_renew (MlCdrRecord, c->kept, c->cap_kept = MAX (2 * c->cap_kept, 256));
+      c->kept[c->n_kept++] = r;
       return;
     }
+  for (int i = 1; i < ML_CDR_IGN_N; i++)
+    c->user->ignored[i] += c->bad[i] != FALSE;
   c->user->ignored[ML_CDR_IGN_ALL]++;
   add_drop (c->user->drops, s->row_line, c->reason->str);
 }
@@ -756,6 +767,8 @@ ml_cdr_parse_records (MlCdrUser *user, const char *file, const char *buf, gsize 
       c.reason = g_string_new (NULL);
       while (ok && scanner_next (&s))
         parse_row (&c, &s);
+      g_array_append_vals (user->records, c.kept, c.n_kept);
+      g_free (c.kept);
       ml_cdr_intern_free (c.contacts);
       ml_cdr_intern_free (c.antennas);
       g_string_free (c.reason, TRUE);

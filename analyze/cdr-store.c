@@ -465,7 +465,8 @@ record_valid (const MlCdrUser *user, const MlCdrRecord *r)
          && r->kind <= ML_CDR_TEXT && r->direction <= ML_CDR_DIR_OUT;
 }
 
-/* Read a varint at *P (below END) into *V.  Most fields fit one byte. */
+/* Read a varint at *P (below END) into *V.  Most fields fit one or two
+ * bytes. */
 static inline gboolean
 get_varint (const guint8 **p, const guint8 *end, guint64 *v)
 {
@@ -475,6 +476,12 @@ get_varint (const guint8 **p, const guint8 *end, guint64 *v)
     {
       *v = *q;
       *p = q + 1;
+      return TRUE;
+    }
+  if (q + 1 < end && !(q[1] & 0x80))
+    {
+      *v = (guint64) (q[0] & 0x7f) | (guint64) q[1] << 7;   /* times and durations */
+      *p = q + 2;
       return TRUE;
     }
   *v = 0;

@@ -117,6 +117,7 @@ resolve_positions (CdrCtx *ctx, const MlCdrAntennas *antennas)
 {
   gboolean loaded = antennas != NULL && antennas->path != NULL;   /* an antennas file was given */
   CdrPos *loc = ctx->antenna_pos = antenna_locations (ctx->user, loaded ? antennas : NULL);
+  g_autofree gint32 *by_antenna = g_new (gint32, ctx->user->antennas->len + 1);   /* located antenna -> id */
   PosTable t;
   guint cap = 16;
 
@@ -124,14 +125,22 @@ resolve_positions (CdrCtx *ctx, const MlCdrAntennas *antennas)
     cap *= 2;
   t.slot = g_new0 (gint32, cap);
   t.mask = cap - 1;
+  for (guint a = 0; a < ctx->user->antennas->len; a++)
+    by_antenna[a] = -1;
   for (guint i = 0; i < ctx->n; i++)
     {
       const MlCdrRecord *r = &ctx->r[i];
       CdrPos p = { r->antenna, FALSE, 0.0, 0.0 };
 
       if (r->antenna >= 0 && loc[r->antenna].has_loc)
-        p = loc[r->antenna];
-      else if (r->coord >= 0 && (!loaded || !ctx->o->strict))
+        {
+          /* the position depends on the antenna alone: intern it once */
+          if (by_antenna[r->antenna] < 0)
+            by_antenna[r->antenna] = pos_intern (&t, ctx->positions, &loc[r->antenna]);
+          ctx->pos[i] = by_antenna[r->antenna];
+          continue;
+        }
+      if (r->coord >= 0 && (!loaded || !ctx->o->strict))
         {
           p.has_loc = TRUE;
           p.lat = g_array_index (ctx->user->coords, double, 2 * r->coord);

@@ -15,8 +15,11 @@
  * location-only rows with an empty direction, upper-case keywords.  Either
  * way every dropped row is listed with its line and reason (docs/cdr.md).
  *
- * Workload: one pass per file at memory speed; about 10^6 rows a second a
- * core.  Never crashes on malformed input (tests/unit/test-cdr.c fuzzes it).
+ * Workload: one pass per file; a row without quotes, CR or NUL (nearly all)
+ * is split at its commas in one SIMD pass, and most rows repeat the
+ * previous row's date, so the parse runs at several million rows a second
+ * a core.  Never crashes on malformed input (tests/unit/test-cdr.c fuzzes
+ * it).
  */
 
 #include <math.h>

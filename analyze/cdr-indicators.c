@@ -16,7 +16,9 @@
  *  - balance_of_contacts is weighted: out(c) / all interactions.
  *
  * Workload: per user, O(n) per indicator and selection, on scratch buffers
- * sized once in the context; thread-safe across users.
+ * sized once in the context; what several indicators read (a selection's
+ * conversations, its contacts' counts) is computed once per selection.
+ * Thread-safe across users.
  */
 
 #include <string.h>

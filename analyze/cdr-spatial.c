@@ -18,6 +18,9 @@
  *
  * Workload: O(n) per selection plus O(d^2) in the number d of distinct
  * positions in a bin or group (a handful); scratch comes from the context.
+ * Each selection is binned once (churn_rate borrows the weekly bins), and
+ * each group's distinct positions are counted once for the four indicators
+ * that read them.
  */
 
 #include <math.h>

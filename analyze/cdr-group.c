@@ -212,6 +212,10 @@ ml_cdr_ctx_init (CdrCtx *ctx, const MlCdrUser *user, const MlCdrAntennas *antenn
   ctx->cbuf = g_new0 (guint, m + 1);
   ctx->cbuf2 = g_new0 (guint, m + 1);
   ctx->order = g_new (gint32, m);
+  ctx->gx = g_new (double, n + 2);
+  ctx->gdef = g_new (gboolean, n + 2);
+  ctx->gstats = g_new (CdrStats, n + 2);
+  ctx->gloc = g_new (const CdrPos *, ctx->positions->len + 1);
   ctx->home = -2;   /* not computed yet */
 }
 
@@ -267,6 +271,10 @@ ml_cdr_ctx_clear (CdrCtx *ctx)
   g_free (ctx->cbuf);
   g_free (ctx->cbuf2);
   g_free (ctx->order);
+  g_free (ctx->gx);
+  g_free (ctx->gdef);
+  g_free (ctx->gstats);
+  g_free (ctx->gloc);
   memset (ctx, 0, sizeof *ctx);
 }
 

@@ -604,9 +604,10 @@ scalar_values (CdrCtx *ctx, const Indicator *ind, int pow, int pod, int sel, GAr
   const CdrSel *s = ind->inter != 0 ? ml_cdr_select (ctx, pow, pod, sel) : NULL;
   const CdrBins *b = ind->inter == 0 ? ml_cdr_bins (ctx, pow, pod) : NULL;
   guint ng = s != NULL ? s->n_groups : b->n_groups;
-  g_autofree double *x = g_new (double, ng + 1);
-  g_autofree gboolean *defined = g_new (gboolean, ng + 1);
+  double *x = ctx->gx;
+  gboolean *defined = ctx->gdef;
 
+  g_assert (ng <= ctx->n + 1);
   ctx->cur_pow = pow, ctx->cur_pod = pod, ctx->cur_sel = sel;
   for (guint g = 0; g < ng && (ctx->cur_group = g, TRUE); g++)
     defined[g] = s != NULL
@@ -620,10 +621,11 @@ stats_values (CdrCtx *ctx, const Indicator *ind, int pow, int pod, int sel, GArr
 {
   const CdrSel *s = ml_cdr_select (ctx, pow, pod, sel);
   guint ng = s->n_groups;
-  g_autofree CdrStats *st = g_new (CdrStats, ng + 1);
-  g_autofree double *x = g_new (double, ng + 1);
-  g_autofree gboolean *defined = g_new (gboolean, ng + 1);
+  CdrStats *st = ctx->gstats;
+  double *x = ctx->gx;
+  gboolean *defined = ctx->gdef;
 
+  g_assert (ng <= ctx->n + 1);
   ctx->cur_pow = pow, ctx->cur_pod = pod, ctx->cur_sel = sel;
   for (guint g = 0; g < ng && (ctx->cur_group = g, TRUE); g++)
     ind->stats (ctx, s->idx + s->group_start[g], s->group_start[g + 1] - s->group_start[g], &st[g]);

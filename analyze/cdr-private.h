@@ -123,6 +123,10 @@ typedef struct {
   guint *cbuf;            /* counts per contact or position */
   guint *cbuf2;
   gint32 *order;          /* n: records sorted by contact */
+  double *gx;             /* n + 2: one value per group of a selection */
+  gboolean *gdef;         /* n + 2: whether each is defined */
+  CdrStats *gstats;       /* n + 2: one summary per group */
+  const CdrPos **gloc;    /* positions + 1: the distinct locations of a group */
 } CdrCtx;
 
 /* Set up CTX for USER (records sorted) under O and ANTENNAS; free with

@@ -247,7 +247,7 @@ ml_cdr_radius_of_gyration (CdrCtx *ctx, const gint32 *bins, guint n, double *out
   const guint *count;
   guint d = group_distinct (ctx, bins, n, &pos, &count), u = 0;
   double lat = 0.0, lon = 0.0, total = 0.0, r = 0.0;
-  g_autofree const CdrPos **loc = g_new (const CdrPos *, d + 1);
+  const CdrPos **loc = ctx->gloc;   /* room for every position */
   double *w = ctx->dbuf;
 
   /* Counter of locations: merge positions at the same place */

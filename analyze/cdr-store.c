@@ -377,6 +377,10 @@ ml_cdr_store_open (const char *path, GError **error)
   st->db = ml_db_open (path, ML_DB_READONLY, error);
   if (st->db == NULL || !ml_db_check_schema (st->db, ML_CDR_SCHEMA_KIND, ML_CDR_SCHEMA_VERSION, error))
     return NULL;
+  /* One read transaction for the store's life: a consistent snapshot, and
+   * no lock taken and released (fcntl, fstat) around every user's SELECT. */
+  if (!ml_db_begin (st->db, error))
+    return NULL;
   strict = ml_db_get_meta (st->db, "strict", &local);
   st->strict = strict != NULL && g_str_equal (strict, "1");
   st->antennas->path = ml_db_get_meta (st->db, "antennas_path", NULL);
@@ -394,6 +398,8 @@ ml_cdr_store_free (MlCdrStore *store)
   if (store == NULL)
     return;
   ml_stmt_free (store->load);
+  if (store->db != NULL && ml_db_in_transaction (store->db))
+    ml_db_rollback (store->db, NULL);   /* read-only: nothing to lose */
   ml_db_free (store->db);
   ml_cdr_antennas_free (store->antennas);
   if (store->names != NULL)

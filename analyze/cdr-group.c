@@ -116,7 +116,8 @@ static void
 resolve_positions (CdrCtx *ctx, const MlCdrAntennas *antennas)
 {
   gboolean loaded = antennas != NULL && antennas->path != NULL;   /* an antennas file was given */
-  g_autofree CdrPos *loc = antenna_locations (ctx->user, loaded ? antennas : NULL);
+  CdrPos *loc = ctx->antenna_pos = antenna_locations (ctx->user, loaded ? antennas : NULL);
+  g_autofree gint32 *by_antenna = g_new (gint32, ctx->user->antennas->len + 1);   /* located antenna -> id */
   PosTable t;
   guint cap = 16;
 
@@ -124,14 +125,22 @@ resolve_positions (CdrCtx *ctx, const MlCdrAntennas *antennas)
     cap *= 2;
   t.slot = g_new0 (gint32, cap);
   t.mask = cap - 1;
+  for (guint a = 0; a < ctx->user->antennas->len; a++)
+    by_antenna[a] = -1;
   for (guint i = 0; i < ctx->n; i++)
     {
       const MlCdrRecord *r = &ctx->r[i];
       CdrPos p = { r->antenna, FALSE, 0.0, 0.0 };
 
       if (r->antenna >= 0 && loc[r->antenna].has_loc)
-        p = loc[r->antenna];
-      else if (r->coord >= 0 && (!loaded || !ctx->o->strict))
+        {
+          /* the position depends on the antenna alone: intern it once */
+          if (by_antenna[r->antenna] < 0)
+            by_antenna[r->antenna] = pos_intern (&t, ctx->positions, &loc[r->antenna]);
+          ctx->pos[i] = by_antenna[r->antenna];
+          continue;
+        }
+      if (r->coord >= 0 && (!loaded || !ctx->o->strict))
         {
           p.has_loc = TRUE;
           p.lat = g_array_index (ctx->user->coords, double, 2 * r->coord);
@@ -150,7 +159,11 @@ derive_attributes (CdrCtx *ctx)
   const MlCdrOptions *o = ctx->o;
   MlDay last = G_MININT32;
   int y = 0, m = 0, dd = 0, wd = 0;
+  gint64 daykey = 0;
+  guint8 bin_of_minute[60];   /* minute // bin_minutes, without a division per record */
 
+  for (int mi = 0; mi < 60; mi++)
+    bin_of_minute[mi] = (guint8) (mi / o->bin_minutes);
   for (guint i = 0; i < ctx->n; i++)
     {
       MlDay d = ml_day_of (ctx->r[i].t);
@@ -159,14 +172,16 @@ derive_attributes (CdrCtx *ctx)
         {
           ml_day_to_ymd (d, &y, &m, &dd);
           wd = ml_weekday (d);
+          daykey = ((gint64) y * 32 + dd) * 24;
           last = d;
         }
       ctx->day[i] = d;
       ctx->monday[i] = d - (wd - 1);
       ctx->night[i] = is_night (o, sec);
       ctx->weekend[i] = (o->weekend >> wd) & 1u;
+      ctx->attr[i] = (guint8) (ctx->weekend[i] | ctx->night[i] << 1 | (ctx->r[i].kind & 3) << 2);
       /* bandicoot's key (year, day, hour, minute // 30): no month */
-      ctx->binkey[i] = (((gint64) y * 32 + dd) * 24 + sec / 3600) * 60 + (sec % 3600) / 60 / o->bin_minutes;
+      ctx->binkey[i] = (daykey + sec / 3600) * 60 + bin_of_minute[sec % 3600 / 60];
     }
 }
 
@@ -186,6 +201,7 @@ ml_cdr_ctx_init (CdrCtx *ctx, const MlCdrUser *user, const MlCdrAntennas *antenn
   ctx->day = g_new (gint32, n + 1);
   ctx->night = g_new (guint8, n + 1);
   ctx->weekend = g_new (guint8, n + 1);
+  ctx->attr = g_new (guint8, n + 1);
   ctx->binkey = g_new (gint64, n + 1);
   derive_attributes (ctx);
   ctx->positions = g_array_new (FALSE, FALSE, sizeof (CdrPos));
@@ -196,6 +212,10 @@ ml_cdr_ctx_init (CdrCtx *ctx, const MlCdrUser *user, const MlCdrAntennas *antenn
   ctx->cbuf = g_new0 (guint, m + 1);
   ctx->cbuf2 = g_new0 (guint, m + 1);
   ctx->order = g_new (gint32, m);
+  ctx->gx = g_new (double, n + 2);
+  ctx->gdef = g_new (gboolean, n + 2);
+  ctx->gstats = g_new (CdrStats, n + 2);
+  ctx->gloc = g_new (const CdrPos *, ctx->positions->len + 1);
   ctx->home = -2;   /* not computed yet */
 }
 
@@ -216,6 +236,9 @@ bins_free (CdrBins *b)
     return;
   g_free (b->pos);
   g_free (b->group_start);
+  g_free (b->dstart);
+  g_free (b->dpos);
+  g_free (b->dcount);
   g_free (b);
 }
 
@@ -226,7 +249,10 @@ ml_cdr_ctx_clear (CdrCtx *ctx)
     for (int d = 0; d < N_POD; d++)
       {
         for (int s = 0; s < N_SEL; s++)
-          ml_cdr_sel_free (ctx->sel[w][d][s]);
+          {
+            ml_cdr_sel_free (ctx->sel[w][d][s]);
+            ml_cdr_contacts_free (ctx->contacts[w][d][s]);
+          }
         bins_free (ctx->bins[w][d]);
         ml_cdr_conv_free (ctx->conv[w][d]);
       }
@@ -235,7 +261,9 @@ ml_cdr_ctx_clear (CdrCtx *ctx)
   g_free (ctx->day);
   g_free (ctx->night);
   g_free (ctx->weekend);
+  g_free (ctx->attr);
   g_free (ctx->binkey);
+  g_free (ctx->antenna_pos);
   if (ctx->positions != NULL)
     g_array_unref (ctx->positions);
   g_free (ctx->dbuf);
@@ -243,17 +271,21 @@ ml_cdr_ctx_clear (CdrCtx *ctx)
   g_free (ctx->cbuf);
   g_free (ctx->cbuf2);
   g_free (ctx->order);
+  g_free (ctx->gx);
+  g_free (ctx->gdef);
+  g_free (ctx->gstats);
+  g_free (ctx->gloc);
   memset (ctx, 0, sizeof *ctx);
 }
 
+/* Whether a record with weekend flag WEEKEND, night flag NIGHT and
+ * interaction KIND passes the (POW, POD, SEL) filter. */
 static gboolean
-passes (const CdrCtx *ctx, guint i, int pow, int pod, int sel)
+passes (int weekend, int night, int kind, int pow, int pod, int sel)
 {
-  guint8 kind = ctx->r[i].kind;
-
-  if ((pow == POW_WEEKDAY && ctx->weekend[i]) || (pow == POW_WEEKEND && !ctx->weekend[i]))
+  if ((pow == POW_WEEKDAY && weekend) || (pow == POW_WEEKEND && !weekend))
     return FALSE;
-  if ((pod == POD_DAY && ctx->night[i]) || (pod == POD_NIGHT && !ctx->night[i]))
+  if ((pod == POD_DAY && night) || (pod == POD_NIGHT && !night))
     return FALSE;
   switch (sel)
     {
@@ -271,24 +303,42 @@ cut_groups (const CdrCtx *ctx, CdrSel *s, gboolean weekly)
 {
   s->group_start = g_new (guint, s->n + 2);
   s->n_groups = 0;
-  for (guint k = 0; k < s->n; k++)
-    if (k == 0 || (weekly && ctx->monday[s->idx[k]] != ctx->monday[s->idx[k - 1]]))
-      s->group_start[s->n_groups++] = k;
+  if (s->n > 0)
+    {
+      gint32 week = ctx->monday[s->idx[0]];
+      s->group_start[s->n_groups++] = 0;
+      for (guint k = 1; weekly && k < s->n; k++)
+        if (ctx->monday[s->idx[k]] != week)
+          {
+            week = ctx->monday[s->idx[k]];
+            s->group_start[s->n_groups++] = k;
+          }
+    }
   s->group_start[s->n_groups] = s->n;
 }
 
+/* The selection for (POW, POD, SEL): a filter on each record's attribute
+ * byte (weekend | night << 1 | kind << 2), through a table of the 16
+ * values it can take. */
 const CdrSel *
 ml_cdr_select (CdrCtx *ctx, int pow, int pod, int sel)
 {
   CdrSel *s = ctx->sel[pow][pod][sel];
+  guint8 accept[16];
+  guint n = 0;
 
   if (s != NULL)
     return s;
+  for (int a = 0; a < 16; a++)
+    accept[a] = (guint8) passes (a & 1, (a >> 1) & 1, a >> 2, pow, pod, sel);
   s = g_new0 (CdrSel, 1);
   s->idx = g_new (gint32, ctx->n + 1);
   for (guint i = 0; i < ctx->n; i++)
-    if (passes (ctx, i, pow, pod, sel))
-      s->idx[s->n++] = (gint32) i;
+    {
+      s->idx[n] = (gint32) i;   /* kept only if it passes: no branch */
+      n += accept[ctx->attr[i]];
+    }
+  s->n = n;
   cut_groups (ctx, s, ctx->o->groupby == ML_CDR_GROUP_WEEK);
   ctx->sel[pow][pod][sel] = s;
   return s;

@@ -16,7 +16,9 @@
  *  - balance_of_contacts is weighted: out(c) / all interactions.
  *
  * Workload: per user, O(n) per indicator and selection, on scratch buffers
- * sized once in the context; thread-safe across users.
+ * sized once in the context; what several indicators read (a selection's
+ * conversations, its contacts' counts) is computed once per selection.
+ * Thread-safe across users.
  */
 
 #include <string.h>
@@ -79,10 +81,55 @@ active_days (CdrCtx *ctx, const gint32 *idx, guint m, double *out)
   return TRUE;
 }
 
+void
+ml_cdr_contacts_free (CdrContacts *c)
+{
+  if (c == NULL)
+    return;
+  g_free (c->cstart);
+  g_free (c->count);
+  g_free (c->out);
+  g_free (c);
+}
+
+/* The contacts of the current group (ctx->cur_*): their number, and into
+ * *COUNT and *OUT their interactions and outgoing interactions (borrowed).
+ * The first call for a selection counts those of every group. */
+static guint
+current_contacts (CdrCtx *ctx, const guint **count, const gint64 **out)
+{
+  CdrContacts *cc = ctx->contacts[ctx->cur_pow][ctx->cur_pod][ctx->cur_sel];
+  guint g = ctx->cur_group;
+
+  if (cc == NULL)
+    {
+      const CdrSel *s = ml_cdr_select (ctx, ctx->cur_pow, ctx->cur_pod, ctx->cur_sel);
+      cc = ctx->contacts[ctx->cur_pow][ctx->cur_pod][ctx->cur_sel] = g_new0 (CdrContacts, 1);
+      cc->cstart = g_new (guint, s->n_groups + 1);
+      cc->count = g_new (guint, s->n + 1);
+      cc->out = g_new (gint64, s->n + 1);
+      cc->cstart[0] = 0;
+      for (guint k = 0; k < s->n_groups; k++)
+        {
+          guint d = count_contacts (ctx, s->idx + s->group_start[k], s->group_start[k + 1] - s->group_start[k], FALSE);
+          memcpy (cc->count + cc->cstart[k], ctx->cbuf2, d * sizeof (guint));
+          memcpy (cc->out + cc->cstart[k], ctx->ibuf, d * sizeof (gint64));
+          cc->cstart[k + 1] = cc->cstart[k] + d;
+        }
+    }
+  *count = cc->count + cc->cstart[g];
+  *out = cc->out + cc->cstart[g];
+  return cc->cstart[g + 1] - cc->cstart[g];
+}
+
 static gboolean
 number_of_contacts (CdrCtx *ctx, const gint32 *idx, guint m, double *out)
 {
-  *out = count_contacts (ctx, idx, m, FALSE);
+  const guint *count;
+  const gint64 *nout;
+
+  (void) idx, (void) m;
+  *out = current_contacts (ctx, &count, &nout);
   return TRUE;
 }
 
@@ -292,29 +339,38 @@ response_rate_text (CdrCtx *ctx, const gint32 *idx, guint m, double *out)
 static gboolean
 entropy_of_contacts (CdrCtx *ctx, const gint32 *idx, guint m, double *out)
 {
-  guint d = count_contacts (ctx, idx, m, FALSE);
+  const guint *count;
+  const gint64 *nout;
+  guint d = current_contacts (ctx, &count, &nout);
 
-  *out = ml_cdr_entropy (ctx->cbuf2, d);
+  (void) idx, (void) m;
+  *out = ml_cdr_entropy (count, d);
   return TRUE;
 }
 
 static void
 balance_of_contacts (CdrCtx *ctx, const gint32 *idx, guint m, CdrStats *out)
 {
-  guint d = count_contacts (ctx, idx, m, FALSE);
+  const guint *count;
+  const gint64 *nout;
+  guint d = current_contacts (ctx, &count, &nout);
 
+  (void) idx;
   for (guint a = 0; a < d; a++)
-    ctx->dbuf[a] = (double) ctx->ibuf[a] / m;
+    ctx->dbuf[a] = (double) nout[a] / m;
   ml_cdr_stats (ctx->dbuf, d, extended (ctx), out);
 }
 
 static void
 interactions_per_contact (CdrCtx *ctx, const gint32 *idx, guint m, CdrStats *out)
 {
-  guint d = count_contacts (ctx, idx, m, FALSE);
+  const guint *count;
+  const gint64 *nout;
+  guint d = current_contacts (ctx, &count, &nout);
 
+  (void) idx, (void) m;
   for (guint a = 0; a < d; a++)
-    ctx->dbuf[a] = ctx->cbuf2[a];
+    ctx->dbuf[a] = count[a];
   ml_cdr_stats (ctx->dbuf, d, extended (ctx), out);
 }
 
@@ -329,12 +385,15 @@ interevent_time (CdrCtx *ctx, const gint32 *idx, guint m, CdrStats *out)
 static gboolean
 percent_pareto_interactions (CdrCtx *ctx, const gint32 *idx, guint m, double *out)
 {
-  guint d = count_contacts (ctx, idx, m, FALSE);
+  const guint *count;
+  const gint64 *nout;
+  guint d = current_contacts (ctx, &count, &nout);
 
+  (void) idx;
   if (m == 0)
     return FALSE;
   for (guint a = 0; a < d; a++)
-    ctx->ibuf[a] = ctx->cbuf2[a];
+    ctx->ibuf[a] = count[a];
   *out = (double) ml_cdr_pareto_count (ctx->ibuf, d, 0.8) / d;
   return TRUE;
 }
@@ -545,10 +604,11 @@ scalar_values (CdrCtx *ctx, const Indicator *ind, int pow, int pod, int sel, GAr
   const CdrSel *s = ind->inter != 0 ? ml_cdr_select (ctx, pow, pod, sel) : NULL;
   const CdrBins *b = ind->inter == 0 ? ml_cdr_bins (ctx, pow, pod) : NULL;
   guint ng = s != NULL ? s->n_groups : b->n_groups;
-  g_autofree double *x = g_new (double, ng + 1);
-  g_autofree gboolean *defined = g_new (gboolean, ng + 1);
+  double *x = ctx->gx;
+  gboolean *defined = ctx->gdef;
 
-  ctx->cur_pow = pow, ctx->cur_pod = pod;
+  g_assert (ng <= ctx->n + 1);
+  ctx->cur_pow = pow, ctx->cur_pod = pod, ctx->cur_sel = sel;
   for (guint g = 0; g < ng && (ctx->cur_group = g, TRUE); g++)
     defined[g] = s != NULL
       ? ind->scalar (ctx, s->idx + s->group_start[g], s->group_start[g + 1] - s->group_start[g], &x[g])
@@ -561,11 +621,12 @@ stats_values (CdrCtx *ctx, const Indicator *ind, int pow, int pod, int sel, GArr
 {
   const CdrSel *s = ml_cdr_select (ctx, pow, pod, sel);
   guint ng = s->n_groups;
-  g_autofree CdrStats *st = g_new (CdrStats, ng + 1);
-  g_autofree double *x = g_new (double, ng + 1);
-  g_autofree gboolean *defined = g_new (gboolean, ng + 1);
+  CdrStats *st = ctx->gstats;
+  double *x = ctx->gx;
+  gboolean *defined = ctx->gdef;
 
-  ctx->cur_pow = pow, ctx->cur_pod = pod;
+  g_assert (ng <= ctx->n + 1);
+  ctx->cur_pow = pow, ctx->cur_pod = pod, ctx->cur_sel = sel;
   for (guint g = 0; g < ng && (ctx->cur_group = g, TRUE); g++)
     ind->stats (ctx, s->idx + s->group_start[g], s->group_start[g + 1] - s->group_start[g], &st[g]);
   for (int k = 0; k < n_stats (ctx->o); k++)

@@ -62,11 +62,16 @@ typedef struct {
   double lat, lon;
 } CdrPos;
 
-/* Spatial bins of one selection: positions per group. */
+/* Spatial bins of one selection: positions per group, and (counted on
+ * first use, for the four indicators that read them) each group's distinct
+ * positions in first-seen order with their numbers of bins. */
 typedef struct {
   gint32 *pos;        /* position ids, bins of all groups concatenated */
   guint *group_start; /* n_groups + 1 offsets into pos */
   guint n_groups;
+  guint *dstart;      /* NULL until counted; n_groups + 1 offsets into dpos and dcount */
+  gint32 *dpos;       /* distinct positions, group after group */
+  guint *dcount;      /* their numbers of bins */
 } CdrBins;
 
 /* The conversations of every group of one (part of week, part of day)
@@ -80,6 +85,17 @@ typedef struct {
 
 void ml_cdr_conv_free (CdrConv *c);
 
+/* The correspondents of every group of one selection, computed once for
+ * the five indicators that count them: per group, the distinct contacts in
+ * first-seen order with their interactions and outgoing interactions. */
+typedef struct {
+  guint *cstart;      /* n_groups + 1 offsets into count and out */
+  guint *count;       /* interactions per contact, group after group */
+  gint64 *out;        /* outgoing interactions per contact */
+} CdrContacts;
+
+void ml_cdr_contacts_free (CdrContacts *c);
+
 typedef struct {
   const MlCdrOptions *o;
   const MlCdrUser *user;
@@ -91,12 +107,15 @@ typedef struct {
   gint64 *binkey;         /* per record: its position bin (year, day of month, hour, bin) */
   guint8 *night;          /* per record: at night */
   guint8 *weekend;        /* per record: on a weekend day */
+  guint8 *attr;           /* per record: weekend | night << 1 | kind << 2 */
   GArray *positions;      /* of CdrPos, by id */
+  CdrPos *antenna_pos;    /* per user antenna: its position, located if the antennas file knows it */
   gint32 home;            /* position id of the home, -1 for none */
   CdrSel *sel[N_POW][N_POD][N_SEL];   /* computed on demand */
   CdrBins *bins[N_POW][N_POD];        /* computed on demand */
   CdrConv *conv[N_POW][N_POD];        /* computed on demand */
-  int cur_pow, cur_pod;   /* the selection and group an indicator is computed on */
+  CdrContacts *contacts[N_POW][N_POD][N_SEL];   /* computed on demand */
+  int cur_pow, cur_pod, cur_sel;   /* the selection and group an indicator is computed on */
   guint cur_group;
   /* scratch, sized for the user */
   double *dbuf;           /* n doubles */
@@ -104,6 +123,10 @@ typedef struct {
   guint *cbuf;            /* counts per contact or position */
   guint *cbuf2;
   gint32 *order;          /* n: records sorted by contact */
+  double *gx;             /* n + 2: one value per group of a selection */
+  gboolean *gdef;         /* n + 2: whether each is defined */
+  CdrStats *gstats;       /* n + 2: one summary per group */
+  const CdrPos **gloc;    /* positions + 1: the distinct locations of a group */
 } CdrCtx;
 
 /* Set up CTX for USER (records sorted) under O and ANTENNAS; free with

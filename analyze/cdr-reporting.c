@@ -95,10 +95,9 @@ count_bins (CdrCtx *ctx, gint64 *bins, gint64 *with_data)
 
 /* percent_records_missing_location and antennas_missing_locations. */
 static void
-missing_locations (CdrCtx *ctx, const MlCdrAntennas *antennas, double *pct, gint64 *n_antennas)
+missing_locations (CdrCtx *ctx, double *pct, gint64 *n_antennas)
 {
   g_autofree guint8 *seen = g_new0 (guint8, ctx->user->antennas->len + 1);
-  double lat, lon;
   guint missing = 0;
 
   *n_antennas = 0;
@@ -109,8 +108,7 @@ missing_locations (CdrCtx *ctx, const MlCdrAntennas *antennas, double *pct, gint
       if (a < 0 || seen[a])
         continue;
       seen[a] = 1;
-      *n_antennas += antennas == NULL || antennas->path == NULL
-                     || !ml_cdr_antennas_lookup (antennas, g_ptr_array_index (ctx->user->antennas, a), &lat, &lon);
+      *n_antennas += !ctx->antenna_pos[a].has_loc;   /* the lookup ml_cdr_ctx_init made */
     }
   *pct = ctx->n > 0 ? (double) missing / ctx->n : 0.0;
 }
@@ -127,7 +125,7 @@ reporting_values (CdrCtx *ctx, const MlCdrAntennas *antennas, const char *antenn
   for (guint i = 0; i < ctx->n; i++)
     has[ctx->r[i].kind] = TRUE;
   count_bins (ctx, &bins, &with_data);
-  missing_locations (ctx, antennas, &pct, &n_missing);
+  missing_locations (ctx, &pct, &n_missing);
   push (out, antennas_path != NULL ? ML_CDR_VAL_STRING : ML_CDR_VAL_NULL, 0, 0, antennas_path);
   push (out, ML_CDR_VAL_NULL, 0, 0, NULL);
   push (out, ML_CDR_VAL_NULL, 0, 0, NULL);

@@ -18,6 +18,9 @@
  *
  * Workload: O(n) per selection plus O(d^2) in the number d of distinct
  * positions in a bin or group (a handful); scratch comes from the context.
+ * Each selection is binned once (churn_rate borrows the weekly bins), and
+ * each group's distinct positions are counted once for the four indicators
+ * that read them.
  */
 
 #include <math.h>
@@ -139,6 +142,42 @@ count_distinct (CdrCtx *ctx, const gint32 *bins, guint n)
   return d;
 }
 
+/* The distinct positions of the current group's bins BINS[0..N) (those of
+ * ctx->bins[cur_pow][cur_pod], group cur_group) into *POS with their
+ * counts into *COUNT (borrowed); returns how many.  Counted once per group
+ * of a selection; other BINS are counted into ctx->order and ctx->cbuf2. */
+static guint
+group_distinct (CdrCtx *ctx, const gint32 *bins, guint n, const gint32 **pos, const guint **count)
+{
+  CdrBins *b = ctx->bins[ctx->cur_pow][ctx->cur_pod];
+  guint g = ctx->cur_group;
+
+  if (b == NULL || g >= b->n_groups || bins != b->pos + b->group_start[g])
+    {
+      guint d = count_distinct (ctx, bins, n);
+      *pos = ctx->order;
+      *count = ctx->cbuf2;
+      return d;
+    }
+  if (b->dstart == NULL)
+    {
+      b->dstart = g_new (guint, b->n_groups + 1);
+      b->dpos = g_new (gint32, b->group_start[b->n_groups] + 1);
+      b->dcount = g_new (guint, b->group_start[b->n_groups] + 1);
+      b->dstart[0] = 0;
+      for (guint k = 0; k < b->n_groups; k++)
+        {
+          guint d = count_distinct (ctx, b->pos + b->group_start[k], b->group_start[k + 1] - b->group_start[k]);
+          memcpy (b->dpos + b->dstart[k], ctx->order, d * sizeof (gint32));
+          memcpy (b->dcount + b->dstart[k], ctx->cbuf2, d * sizeof (guint));
+          b->dstart[k + 1] = b->dstart[k] + d;
+        }
+    }
+  *pos = b->dpos + b->dstart[g];
+  *count = b->dcount + b->dstart[g];
+  return b->dstart[g + 1] - b->dstart[g];
+}
+
 gint32
 ml_cdr_home (CdrCtx *ctx)
 {
@@ -165,16 +204,21 @@ ml_cdr_home (CdrCtx *ctx)
 gboolean
 ml_cdr_number_of_antennas (CdrCtx *ctx, const gint32 *bins, guint n, double *out)
 {
-  *out = count_distinct (ctx, bins, n);
+  const gint32 *pos;
+  const guint *count;
+
+  *out = group_distinct (ctx, bins, n, &pos, &count);
   return TRUE;
 }
 
 gboolean
 ml_cdr_entropy_of_antennas (CdrCtx *ctx, const gint32 *bins, guint n, double *out)
 {
-  guint d = count_distinct (ctx, bins, n);
+  const gint32 *pos;
+  const guint *count;
+  guint d = group_distinct (ctx, bins, n, &pos, &count);
 
-  *out = ml_cdr_entropy (ctx->cbuf2, d);
+  *out = ml_cdr_entropy (count, d);
   return TRUE;
 }
 
@@ -199,15 +243,17 @@ ml_cdr_percent_at_home (CdrCtx *ctx, const gint32 *bins, guint n, double *out)
 gboolean
 ml_cdr_radius_of_gyration (CdrCtx *ctx, const gint32 *bins, guint n, double *out)
 {
-  guint d = count_distinct (ctx, bins, n), u = 0;
+  const gint32 *pos;
+  const guint *count;
+  guint d = group_distinct (ctx, bins, n, &pos, &count), u = 0;
   double lat = 0.0, lon = 0.0, total = 0.0, r = 0.0;
-  g_autofree const CdrPos **loc = g_new (const CdrPos *, d + 1);
+  const CdrPos **loc = ctx->gloc;   /* room for every position */
   double *w = ctx->dbuf;
 
   /* Counter of locations: merge positions at the same place */
   for (guint a = 0; a < d; a++)
     {
-      const CdrPos *p = &g_array_index (ctx->positions, CdrPos, ctx->order[a]);
+      const CdrPos *p = &g_array_index (ctx->positions, CdrPos, pos[a]);
       guint b;
       if (!p->has_loc)
         continue;
@@ -215,7 +261,7 @@ ml_cdr_radius_of_gyration (CdrCtx *ctx, const gint32 *bins, guint n, double *out
         ;
       if (b == u)
         loc[u] = p, w[u++] = 0.0;
-      w[b] += ctx->cbuf2[a];
+      w[b] += count[a];
     }
   if (u == 0)
     return FALSE;
@@ -236,10 +282,12 @@ ml_cdr_radius_of_gyration (CdrCtx *ctx, const gint32 *bins, guint n, double *out
 gboolean
 ml_cdr_frequent_antennas (CdrCtx *ctx, const gint32 *bins, guint n, double *out)
 {
-  guint d = count_distinct (ctx, bins, n);
+  const gint32 *pos;
+  const guint *count;
+  guint d = group_distinct (ctx, bins, n, &pos, &count);
 
   for (guint a = 0; a < d; a++)
-    ctx->ibuf[a] = ctx->cbuf2[a];
+    ctx->ibuf[a] = count[a];
   *out = ml_cdr_pareto_count (ctx->ibuf, d, 0.8);
   return TRUE;
 }
@@ -255,13 +303,11 @@ sum_squares (const double *f, const gint32 *sup, guint n)
   return s;
 }
 
-/* The bin frequencies of week G of WEEKS into F (zero on entry), its
- * support into SUP; returns the support's size. */
+/* The bin frequencies of a week's bins BINS[0..NB) into F (zero on
+ * entry), its support into SUP; returns the support's size. */
 static guint
-week_frequencies (CdrCtx *ctx, const CdrSel *weeks, guint g, gint32 *bins, double *f, gint32 *sup)
+week_frequencies (const gint32 *bins, guint nb, double *f, gint32 *sup)
 {
-  guint nb = ml_cdr_bin (ctx, weeks->idx + weeks->group_start[g],
-                         weeks->group_start[g + 1] - weeks->group_start[g], bins);
   guint ns = 0;
 
   for (guint k = 0; k < nb; k++)
@@ -275,17 +321,43 @@ week_frequencies (CdrCtx *ctx, const CdrSel *weeks, guint g, gint32 *bins, doubl
   return ns;
 }
 
+/* The bins of every ISO week of all records into BUF (room for ctx->n)
+ * with offsets into START (room for the weeks + 1).  When grouping by week
+ * they are those of the (allweek, allday) selection: borrowed instead. */
+static const gint32 *
+week_bins (CdrCtx *ctx, const CdrSel *weeks, gint32 *buf, guint *start, const guint **starts)
+{
+  if (ctx->o->groupby == ML_CDR_GROUP_WEEK)
+    {
+      const CdrBins *b = ml_cdr_bins (ctx, POW_ALLWEEK, POD_ALLDAY);
+      g_assert (b->n_groups == weeks->n_groups);
+      *starts = b->group_start;
+      return b->pos;
+    }
+  start[0] = 0;
+  for (guint g = 0; g < weeks->n_groups; g++)
+    start[g + 1] = start[g] + ml_cdr_bin (ctx, weeks->idx + weeks->group_start[g],
+                                          weeks->group_start[g + 1] - weeks->group_start[g], buf + start[g]);
+  *starts = start;
+  return buf;
+}
+
 gboolean
 ml_cdr_churn_rate (CdrCtx *ctx, double *mean, double *std)
 {
-  CdrSel *weeks = ml_cdr_select_weeks (ctx);
+  gboolean weekly = ctx->o->groupby == ML_CDR_GROUP_WEEK;
+  CdrSel *own = weekly ? NULL : ml_cdr_select_weeks (ctx);
+  const CdrSel *weeks = weekly ? ml_cdr_select (ctx, POW_ALLWEEK, POD_ALLDAY, SEL_ALL) : own;
   guint dim = ctx->positions->len + 1, nw = weeks->n_groups, np = 0, nc;
-  g_autofree gint32 *bins = g_new (gint32, ctx->n + 1);
+  g_autofree gint32 *buf = g_new (gint32, ctx->n + 1);
+  g_autofree guint *start = g_new (guint, nw + 1);
   g_autofree double *prev = g_new0 (double, dim);
   g_autofree double *cur = g_new0 (double, dim);
   g_autofree gint32 *psup = g_new (gint32, dim);
   g_autofree gint32 *csup = g_new (gint32, dim);
   g_autofree double *dist = g_new (double, nw + 1);
+  const guint *starts;
+  const gint32 *bins = week_bins (ctx, weeks, buf, start, &starts);
   gboolean ok;
 
   /* Frequencies are compared over the union of the weeks' positions, as
@@ -293,7 +365,7 @@ ml_cdr_churn_rate (CdrCtx *ctx, double *mean, double *std)
   for (guint g = 0; g < nw; g++)
     {
       double num = 0.0;
-      nc = week_frequencies (ctx, weeks, g, bins, cur, csup);
+      nc = week_frequencies (bins + starts[g], starts[g + 1] - starts[g], cur, csup);
       for (guint k = 0; g > 0 && k < nc; k++)
         num += cur[csup[k]] * prev[csup[k]];
       if (g > 0)
@@ -305,6 +377,6 @@ ml_cdr_churn_rate (CdrCtx *ctx, double *mean, double *std)
       np = nc;
     }
   ok = ml_cdr_mean_std (dist, nw > 0 ? nw - 1 : 0, mean, std);
-  ml_cdr_sel_free (weeks);
+  ml_cdr_sel_free (own);
   return ok;
 }

@@ -64,16 +64,11 @@ store_antennas (MlDb *db, const MlCdrAntennas *a, GError **error)
   return TRUE;
 }
 
+/* Insert DROPS for user ID (-1: the antennas file) with S, a prepared
+ * INSERT INTO dropped. */
 static gboolean
-store_drops (MlDb *db, gint64 id, const GArray *drops, GError **error)
+store_drops (MlStmt *s, gint64 id, const GArray *drops, GError **error)
 {
-  g_autoptr(MlStmt) s = NULL;
-
-  if (drops->len == 0)
-    return TRUE;
-  s = ml_db_prepare (db, "INSERT INTO dropped VALUES (?1, ?2, ?3)", error);
-  if (s == NULL)
-    return FALSE;
   for (guint i = 0; i < drops->len; i++)
     {
       const MlCdrDrop *d = &g_array_index (drops, MlCdrDrop, i);
@@ -86,16 +81,31 @@ store_drops (MlDb *db, gint64 id, const GArray *drops, GError **error)
   return TRUE;
 }
 
+static gboolean
+store_antenna_drops (MlDb *db, const GArray *drops, GError **error)
+{
+  g_autoptr(MlStmt) s = NULL;
+
+  if (drops->len == 0)
+    return TRUE;
+  s = ml_db_prepare (db, "INSERT INTO dropped VALUES (?1, ?2, ?3)", error);
+  return s != NULL && store_drops (s, -1, drops, error);
+}
+
 gboolean
 ml_cdr_store_init (MlDb *db, const MlCdrAntennas *a, gboolean strict, GError **error)
 {
   g_return_val_if_fail (db != NULL && a != NULL, FALSE);
-  return ml_db_exec (db, schema_sql, error)
+  /* 64 KiB pages: a user's row (~9 KB for 1,000 records) then fits in one
+   * page instead of a chain of 4 KiB overflow pages, and committing writes
+   * a sixteenth as many pages (11 ms -> 3 ms for the benchmark). */
+  return ml_db_exec (db, "PRAGMA page_size = 65536", error)
+         && ml_db_exec (db, schema_sql, error)
          && ml_db_set_schema (db, ML_CDR_SCHEMA_KIND, ML_CDR_SCHEMA_VERSION, error)
          && ml_db_set_meta (db, "strict", strict ? "1" : "0", error)
          && ml_db_set_meta (db, "antennas_path", a->path, error)
          && store_antennas (db, a, error)
-         && store_drops (db, -1, a->drops, error);
+         && store_antenna_drops (db, a->drops, error);
 }
 
 /* ---- packing ---- */
@@ -195,6 +205,74 @@ pack_coords (const GArray *coords, gsize *size)
   return buf;
 }
 
+struct MlCdrPacked {
+  gint64 n;               /* records */
+  guint8 *records;        /* pack_records () */
+  gsize records_size;
+  GString *contacts;      /* pack_strings () */
+  GString *antennas;
+  guint8 *coords;         /* pack_coords () */
+  gsize coords_size;
+};
+
+MlCdrPacked *
+ml_cdr_packed_new (const MlCdrUser *user)
+{
+  MlCdrPacked *p = g_new0 (MlCdrPacked, 1);
+
+  g_return_val_if_fail (user != NULL, NULL);
+  p->n = user->records->len;
+  p->records = pack_records (user, &p->records_size);
+  p->contacts = pack_strings (user->contacts);
+  p->antennas = pack_strings (user->antennas);
+  p->coords = pack_coords (user->coords, &p->coords_size);
+  return p;
+}
+
+void
+ml_cdr_packed_free (MlCdrPacked *p)
+{
+  if (p == NULL)
+    return;
+  g_free (p->records);
+  g_string_free (p->contacts, TRUE);
+  g_string_free (p->antennas, TRUE);
+  g_free (p->coords);
+  g_free (p);
+}
+
+struct MlCdrStoreWriter {
+  MlStmt *user;      /* INSERT INTO users */
+  MlStmt *records;   /* INSERT INTO user_records */
+  MlStmt *drop;      /* INSERT INTO dropped */
+};
+
+MlCdrStoreWriter *
+ml_cdr_store_writer_new (MlDb *db, GError **error)
+{
+  g_autoptr(MlCdrStoreWriter) w = g_new0 (MlCdrStoreWriter, 1);
+
+  g_return_val_if_fail (db != NULL, NULL);
+  w->user = ml_db_prepare (db, "INSERT INTO users VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)", error);
+  if (w->user != NULL)
+    w->records = ml_db_prepare (db, "INSERT INTO user_records VALUES (?1, ?2, CAST(?3 AS BLOB), CAST(?4 AS BLOB),"
+                                    " CAST(?5 AS BLOB), CAST(?6 AS BLOB))", error);
+  if (w->records != NULL)
+    w->drop = ml_db_prepare (db, "INSERT INTO dropped VALUES (?1, ?2, ?3)", error);
+  return w->drop != NULL ? g_steal_pointer (&w) : NULL;
+}
+
+void
+ml_cdr_store_writer_free (MlCdrStoreWriter *w)
+{
+  if (w == NULL)
+    return;
+  ml_stmt_free (w->user);
+  ml_stmt_free (w->records);
+  ml_stmt_free (w->drop);
+  g_free (w);
+}
+
 static gboolean
 bind_user_row (MlStmt *s, gint64 id, const MlCdrUser *user, const char *file, GError **error)
 {
@@ -211,32 +289,34 @@ bind_user_row (MlStmt *s, gint64 id, const MlCdrUser *user, const char *file, GE
 }
 
 gboolean
+ml_cdr_store_writer_add (MlCdrStoreWriter *w, gint64 id, const MlCdrUser *user, const MlCdrPacked *p,
+                         const char *file, GError **error)
+{
+  MlStmt *r = w->records;
+
+  g_return_val_if_fail (w != NULL && user != NULL && p != NULL && file != NULL, FALSE);
+  return bind_user_row (w->user, id, user, file, error)
+         && ml_stmt_bind_int64 (r, 1, id, error)
+         && ml_stmt_bind_int64 (r, 2, p->n, error)
+         && ml_stmt_bind_text (r, 3, (const char *) p->records, (gssize) p->records_size, error)
+         && ml_stmt_bind_text (r, 4, p->contacts->str, (gssize) p->contacts->len, error)
+         && ml_stmt_bind_text (r, 5, p->antennas->str, (gssize) p->antennas->len, error)
+         && ml_stmt_bind_text (r, 6, (const char *) p->coords, (gssize) p->coords_size, error)
+         && ml_stmt_run (r, error)
+         && store_drops (w->drop, id, user->drops, error);
+}
+
+gboolean
 ml_cdr_store_write_user (MlDb *db, gint64 id, const MlCdrUser *user, const char *file, GError **error)
 {
-  g_autoptr(MlStmt) u = NULL;
-  g_autoptr(MlStmt) r = NULL;
-  g_autoptr(GString) contacts = pack_strings (user->contacts);
-  g_autoptr(GString) antennas = pack_strings (user->antennas);
-  g_autofree guint8 *recs = NULL;
-  g_autofree guint8 *coords = NULL;
-  gsize recs_size, coords_size;
+  g_autoptr(MlCdrStoreWriter) w = NULL;
+  g_autoptr(MlCdrPacked) p = NULL;
 
   g_return_val_if_fail (db != NULL && user != NULL && file != NULL, FALSE);
-  recs = pack_records (user, &recs_size);
-  coords = pack_coords (user->coords, &coords_size);
-  u = ml_db_prepare (db, "INSERT INTO users VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)", error);
-  r = ml_db_prepare (db, "INSERT INTO user_records VALUES (?1, ?2, CAST(?3 AS BLOB), CAST(?4 AS BLOB),"
-                         " CAST(?5 AS BLOB), CAST(?6 AS BLOB))", error);
-  return u != NULL && r != NULL
-         && bind_user_row (u, id, user, file, error)
-         && ml_stmt_bind_int64 (r, 1, id, error)
-         && ml_stmt_bind_int64 (r, 2, user->records->len, error)
-         && ml_stmt_bind_text (r, 3, (const char *) recs, (gssize) recs_size, error)
-         && ml_stmt_bind_text (r, 4, contacts->str, (gssize) contacts->len, error)
-         && ml_stmt_bind_text (r, 5, antennas->str, (gssize) antennas->len, error)
-         && ml_stmt_bind_text (r, 6, (const char *) coords, (gssize) coords_size, error)
-         && ml_stmt_run (r, error)
-         && store_drops (db, id, user->drops, error);
+  if ((w = ml_cdr_store_writer_new (db, error)) == NULL)
+    return FALSE;
+  p = ml_cdr_packed_new (user);
+  return ml_cdr_store_writer_add (w, id, user, p, file, error);
 }
 
 /* ---- reading ---- */
@@ -297,6 +377,10 @@ ml_cdr_store_open (const char *path, GError **error)
   st->db = ml_db_open (path, ML_DB_READONLY, error);
   if (st->db == NULL || !ml_db_check_schema (st->db, ML_CDR_SCHEMA_KIND, ML_CDR_SCHEMA_VERSION, error))
     return NULL;
+  /* One read transaction for the store's life: a consistent snapshot, and
+   * no lock taken and released (fcntl, fstat) around every user's SELECT. */
+  if (!ml_db_begin (st->db, error))
+    return NULL;
   strict = ml_db_get_meta (st->db, "strict", &local);
   st->strict = strict != NULL && g_str_equal (strict, "1");
   st->antennas->path = ml_db_get_meta (st->db, "antennas_path", NULL);
@@ -314,6 +398,8 @@ ml_cdr_store_free (MlCdrStore *store)
   if (store == NULL)
     return;
   ml_stmt_free (store->load);
+  if (store->db != NULL && ml_db_in_transaction (store->db))
+    ml_db_rollback (store->db, NULL);   /* read-only: nothing to lose */
   ml_db_free (store->db);
   ml_cdr_antennas_free (store->antennas);
   if (store->names != NULL)
@@ -385,17 +471,35 @@ record_valid (const MlCdrUser *user, const MlCdrRecord *r)
          && r->kind <= ML_CDR_TEXT && r->direction <= ML_CDR_DIR_OUT;
 }
 
-/* Read a varint at *P (below END) into *V. */
-static gboolean
+/* Read a varint at *P (below END) into *V.  Most fields fit one or two
+ * bytes. */
+static inline gboolean
 get_varint (const guint8 **p, const guint8 *end, guint64 *v)
 {
-  *v = 0;
-  for (int shift = 0; shift < 64 && *p < end; shift += 7)
+  const guint8 *q = *p;
+
+  if (G_LIKELY (q < end && !(*q & 0x80)))
     {
-      guint8 b = *(*p)++;
+      *v = *q;
+      *p = q + 1;
+      return TRUE;
+    }
+  if (q + 1 < end && !(q[1] & 0x80))
+    {
+      *v = (guint64) (q[0] & 0x7f) | (guint64) q[1] << 7;   /* times and durations */
+      *p = q + 2;
+      return TRUE;
+    }
+  *v = 0;
+  for (int shift = 0; shift < 64 && q < end; shift += 7)
+    {
+      guint8 b = *q++;
       *v |= (guint64) (b & 0x7f) << shift;
       if (!(b & 0x80))
-        return TRUE;
+        {
+          *p = q;
+          return TRUE;
+        }
     }
   return FALSE;
 }
@@ -442,21 +546,27 @@ unpack_coords (MlCdrUser *user, const guint8 *buf, gsize n)
     }
 }
 
-MlCdrUser *
-ml_cdr_store_load (MlCdrStore *store, guint i, GError **error)
+/* A copy of blob column COL of S as a new buffer (never NULL), its
+ * length in *LEN. */
+static guint8 *
+copy_blob (MlStmt *s, int col, gsize *len)
 {
-  g_autoptr(MlCdrUser) user = NULL;
+  const char *p = ml_stmt_text (s, col + 1);
+  gint64 n = ml_stmt_int64 (s, col);
+
+  *len = p != NULL && n > 0 ? (gsize) n : 0;
+  return *len > 0 ? g_memdup2 (p, *len) : g_new0 (guint8, 1);
+}
+
+MlCdrPacked *
+ml_cdr_store_fetch (MlCdrStore *store, guint i, GError **error)
+{
+  g_autoptr(MlCdrPacked) p = NULL;
   MlStmt *s = store->load;
-  gint64 n;
-  gboolean ok;
+  gsize len;
+  guint8 *buf;
 
   g_return_val_if_fail (i < store->names->len, NULL);
-  user = ml_cdr_user_new (g_ptr_array_index (store->names, i));
-  {
-    const guint64 *counts = (const guint64 *) (gpointer) (store->counts->data + (gsize) i * sizeof (guint64) * (1 + ML_CDR_IGN_N));
-    user->rows = counts[0];
-    memcpy (user->ignored, counts + 1, sizeof user->ignored);
-  }
   if (!ml_stmt_bind_int64 (s, 1, g_array_index (store->ids, gint64, i), error))
     return NULL;
   if (ml_stmt_step (s, error) != ML_STEP_ROW)
@@ -464,19 +574,43 @@ ml_cdr_store_load (MlCdrStore *store, guint i, GError **error)
       ml_stmt_reset (s);
       if (error != NULL && *error == NULL)
         g_set_error (error, ML_ERROR, ML_ERROR_SCHEMA, "%s: no records stored for user '%s'",
-                     "cdr.db", user->name);
+                     "cdr.db", (const char *) g_ptr_array_index (store->names, i));
       return NULL;
     }
-  n = ml_stmt_int64 (s, 0);
-  ok = n >= 0 && n < G_MAXINT32 && ml_stmt_int64 (s, 7) % 16 == 0
-       && unpack_strings (user, user->contacts, ml_stmt_text (s, 4), (gsize) ml_stmt_int64 (s, 3))
-       && unpack_strings (user, user->antennas, ml_stmt_text (s, 6), (gsize) ml_stmt_int64 (s, 5));
+  p = g_new0 (MlCdrPacked, 1);
+  p->n = ml_stmt_int64 (s, 0);
+  p->records = copy_blob (s, 1, &p->records_size);
+  buf = copy_blob (s, 3, &len);
+  p->contacts = g_string_new_len ((const char *) buf, (gssize) len);
+  g_free (buf);
+  buf = copy_blob (s, 5, &len);
+  p->antennas = g_string_new_len ((const char *) buf, (gssize) len);
+  g_free (buf);
+  p->coords = copy_blob (s, 7, &p->coords_size);
+  ml_stmt_reset (s);
+  return g_steal_pointer (&p);
+}
+
+MlCdrUser *
+ml_cdr_store_unpack (const MlCdrStore *store, guint i, const MlCdrPacked *p, GError **error)
+{
+  g_autoptr(MlCdrUser) user = NULL;
+  const guint64 *counts;
+  gboolean ok;
+
+  g_return_val_if_fail (i < store->names->len && p != NULL, NULL);
+  user = ml_cdr_user_new (g_ptr_array_index (store->names, i));
+  counts = (const guint64 *) (gpointer) (store->counts->data + (gsize) i * sizeof (guint64) * (1 + ML_CDR_IGN_N));
+  user->rows = counts[0];
+  memcpy (user->ignored, counts + 1, sizeof user->ignored);
+  ok = p->n >= 0 && p->n < G_MAXINT32 && p->coords_size % 16 == 0
+       && unpack_strings (user, user->contacts, p->contacts->str, p->contacts->len)
+       && unpack_strings (user, user->antennas, p->antennas->str, p->antennas->len);
   if (ok)
     {
-      unpack_coords (user, (const guint8 *) ml_stmt_text (s, 8), (gsize) ml_stmt_int64 (s, 7) / 16);
-      ok = unpack_records (user, (const guint8 *) ml_stmt_text (s, 2), (gsize) ml_stmt_int64 (s, 1), (gsize) n);
+      unpack_coords (user, p->coords, p->coords_size / 16);
+      ok = unpack_records (user, p->records, p->records_size, (gsize) p->n);
     }
-  ml_stmt_reset (s);
   if (!ok)
     {
       g_set_error (error, ML_ERROR, ML_ERROR_SCHEMA, "%s: user '%s': corrupt packed records",
@@ -484,4 +618,15 @@ ml_cdr_store_load (MlCdrStore *store, guint i, GError **error)
       return NULL;
     }
   return g_steal_pointer (&user);
+}
+
+MlCdrUser *
+ml_cdr_store_load (MlCdrStore *store, guint i, GError **error)
+{
+  g_autoptr(MlCdrPacked) p = NULL;
+
+  g_return_val_if_fail (i < store->names->len, NULL);
+  if ((p = ml_cdr_store_fetch (store, i, error)) == NULL)
+    return NULL;
+  return ml_cdr_store_unpack (store, i, p, error);
 }

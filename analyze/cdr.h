@@ -187,6 +187,28 @@ gboolean ml_cdr_store_init (MlDb *db, const MlCdrAntennas *a, gboolean strict, G
 gboolean ml_cdr_store_write_user (MlDb *db, gint64 id, const MlCdrUser *user, const char *file,
                                   GError **error);
 
+/* USER's records and strings packed as cdr.db stores them.  Building one
+ * touches no database, so the importer's workers pack while the calling
+ * thread writes: a new object, free with ml_cdr_packed_free(). */
+typedef struct MlCdrPacked MlCdrPacked;
+
+MlCdrPacked *ml_cdr_packed_new (const MlCdrUser *user);
+void ml_cdr_packed_free (MlCdrPacked *p);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MlCdrPacked, ml_cdr_packed_free)
+
+/* The INSERT statements of an import, prepared once for every user.  NULL
+ * with ERROR if DB lacks cdr.db's tables (call ml_cdr_store_init first). */
+typedef struct MlCdrStoreWriter MlCdrStoreWriter;
+
+MlCdrStoreWriter *ml_cdr_store_writer_new (MlDb *db, GError **error);
+void ml_cdr_store_writer_free (MlCdrStoreWriter *w);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MlCdrStoreWriter, ml_cdr_store_writer_free)
+
+/* Append USER (file name FILE, packed as P by ml_cdr_packed_new (USER)) as
+ * user number ID, with its drops. */
+gboolean ml_cdr_store_writer_add (MlCdrStoreWriter *w, gint64 id, const MlCdrUser *user,
+                                  const MlCdrPacked *p, const char *file, GError **error);
+
 typedef struct MlCdrStore MlCdrStore;
 
 /* Open cdr.db at PATH for reading (schema checked).  Free with
@@ -211,6 +233,14 @@ gint ml_cdr_store_find (const MlCdrStore *store, const char *name);
 /* Load user number I (0-based, < ml_cdr_store_n_users()).  Returns a new
  * user (without drops) or NULL with ERROR set.  One thread at a time. */
 MlCdrUser *ml_cdr_store_load (MlCdrStore *store, guint i, GError **error);
+
+/* ml_cdr_store_load() in two steps, so that the decoding runs off the
+ * database thread: ml_cdr_store_fetch() copies user number I's packed row
+ * out of cdr.db (a new object, or NULL with ERROR; one thread at a time);
+ * ml_cdr_store_unpack() decodes it into a new user, or NULL with
+ * ML_ERROR_SCHEMA if it is corrupt (any thread: STORE is only read). */
+MlCdrPacked *ml_cdr_store_fetch (MlCdrStore *store, guint i, GError **error);
+MlCdrUser *ml_cdr_store_unpack (const MlCdrStore *store, guint i, const MlCdrPacked *p, GError **error);
 
 /* ---- indicators ---- */
 
@@ -280,6 +310,13 @@ typedef struct MlCdrWriter MlCdrWriter;
 MlCdrWriter *ml_cdr_writer_new (FILE *out, MlCdrFormat format, GPtrArray *keys);
 /* Write one user's row.  FALSE with ML_ERROR_IO on a write error. */
 gboolean ml_cdr_writer_row (MlCdrWriter *w, const char *name, const GArray *values, GError **error);
+
+/* ml_cdr_writer_row() in two steps, so that rows are formatted in
+ * parallel: ml_cdr_writer_format() appends the row's text to OUT (any
+ * thread: W is only read); ml_cdr_writer_put() writes it, after the header
+ * or the separator from the previous row, in call order. */
+void ml_cdr_writer_format (const MlCdrWriter *w, const char *name, const GArray *values, GString *out);
+gboolean ml_cdr_writer_put (MlCdrWriter *w, const GString *row, GError **error);
 /* Close the document (JSON's final brace) and flush. */
 gboolean ml_cdr_writer_finish (MlCdrWriter *w, GError **error);
 void ml_cdr_writer_free (MlCdrWriter *w);

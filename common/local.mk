@@ -13,4 +13,5 @@ common_libmetaleak_a_SOURCES = \
 	common/datadir.c common/datadir.h \
 	common/schema.c common/schema.h \
 	common/parallel.c common/parallel.h \
-	common/json.c common/json.h
+	common/json.c common/json.h \
+	common/dtoa.c common/dtoa.h

@@ -15,7 +15,8 @@ common_unit_tests = \
 	tests/unit/test-rng \
 	tests/unit/test-timeutil \
 	tests/unit/test-geo \
-	tests/unit/test-progress
+	tests/unit/test-progress \
+	tests/unit/test-dtoa
 check_PROGRAMS += $(common_unit_tests)
 TESTS += $(common_unit_tests)
 
@@ -27,6 +28,7 @@ tests_unit_test_rng_LDADD = $(ML_TEST_LDADD)
 tests_unit_test_timeutil_LDADD = $(ML_TEST_LDADD)
 tests_unit_test_geo_LDADD = $(ML_TEST_LDADD)
 tests_unit_test_progress_LDADD = $(ML_TEST_LDADD)
+tests_unit_test_dtoa_LDADD = $(ML_TEST_LDADD)
 
 cli_tests = \
 	tests/cli/usage.sh \

@@ -757,10 +757,14 @@ finish_provider (gpointer data)
 
   if (write_dictionaries (wr, &lane->error))
     {
+      gint64 t0 = g_get_monotonic_time ();
       g_clear_pointer (&wr->ins_lookup, ml_bulk_free);
       if (ml_schema_provider_index (wr->provider, &lane->error)
           && ml_db_finish (wr->provider, &lane->error))
-        return GINT_TO_POINTER (1);
+        {
+          g_debug ("provider.db indexed and closed: %.2f s", (g_get_monotonic_time () - t0) / 1e6);
+          return GINT_TO_POINTER (1);
+        }
     }
   g_atomic_int_set (&wr->failed, 1);
   return NULL;
@@ -782,8 +786,12 @@ finish_truth (gpointer data)
       g_clear_pointer (&wr->ins_trip, ml_stmt_free);
       g_clear_pointer (&wr->ins_message, ml_bulk_free);
       g_clear_pointer (&wr->ins_cause, ml_stmt_free);
+      gint64 t0 = g_get_monotonic_time ();
       if (ml_schema_truth_index (wr->truth, &lane->error) && ml_db_finish (wr->truth, &lane->error))
-        return GINT_TO_POINTER (1);
+        {
+          g_debug ("truth.db indexed and closed: %.2f s", (g_get_monotonic_time () - t0) / 1e6);
+          return GINT_TO_POINTER (1);
+        }
     }
   g_atomic_int_set (&wr->failed, 1);
   return NULL;

@@ -171,6 +171,10 @@ gboolean ml_stmt_is_null (MlStmt *s, int col);
 /* Whether column COL holds an integer (SQLite's storage class). */
 gboolean ml_stmt_is_integer (MlStmt *s, int col);
 
+/* Run before CREATE INDEX on a created database: a small page cache makes
+ * SQLite's sorter work in many runs on helper threads (see db.c). */
+#define ML_DB_SORT_CACHE_SQL "PRAGMA cache_size = -8192;\n"
+
 /* ---- bulk loading ------------------------------------------------------ */
 
 /* A multi-row INSERT for loading millions of rows: rows are buffered and

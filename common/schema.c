@@ -27,6 +27,7 @@ static const char provider_sql[] =
   "       JOIN ips i ON i.id = l.ip;\n";
 
 static const char provider_index_sql[] =
+  ML_DB_SORT_CACHE_SQL
   "CREATE INDEX lookup_by_source ON lookup_log (source, ts);\n"
   "CREATE INDEX lookup_by_lookup ON lookup_log (lookup, ts);\n"
   "CREATE INDEX lookup_by_ip ON lookup_log (ip, ts);\n"
@@ -68,6 +69,7 @@ static const char truth_sql[] =
  * pays once (SQLite sorts on helper threads: see common/db.c).  The table
  * of every message (--messages=full) stays unindexed. */
 static const char truth_index_sql[] =
+  ML_DB_SORT_CACHE_SQL
   "CREATE INDEX ip_leases_by_ip ON ip_leases (ip, start);\n"
   "CREATE INDEX ties_by_b ON ties (b);\n"
   "CREATE INDEX service_contacts_by_person ON service_contacts (person, ts);\n"

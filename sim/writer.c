@@ -13,6 +13,7 @@
 #include "common/db.h"
 #include "common/errors.h"
 #include "common/geo.h"
+#include "common/outdir.h"
 #include "common/schema.h"
 #include "sim/handles.h"
 #include "sim/network.h"
@@ -748,7 +749,19 @@ close_open_trips (MlSimWriter *wr, GError **error)
   return TRUE;
 }
 
-/* The provider lane's last work: dictionaries, indexes, close. */
+/* The sha256 of DB's file (finished) into OUT (65 bytes). */
+static gboolean
+hash_file (MlDb *db, char *out, GError **error)
+{
+  g_autofree char *sum = ml_sha256_file (ml_db_path (db), error);
+
+  if (sum == NULL)
+    return FALSE;
+  g_strlcpy (out, sum, 65);
+  return TRUE;
+}
+
+/* The provider lane's last work: dictionaries, indexes, close, hash. */
 static gpointer
 finish_provider (gpointer data)
 {
@@ -760,9 +773,10 @@ finish_provider (gpointer data)
       gint64 t0 = g_get_monotonic_time ();
       g_clear_pointer (&wr->ins_lookup, ml_bulk_free);
       if (ml_schema_provider_index (wr->provider, &lane->error)
-          && ml_db_finish (wr->provider, &lane->error))
+          && ml_db_finish (wr->provider, &lane->error)
+          && hash_file (wr->provider, wr->counts.provider_sha256, &lane->error))
         {
-          g_debug ("provider.db indexed and closed: %.2f s", (g_get_monotonic_time () - t0) / 1e6);
+          g_debug ("provider.db indexed, closed and hashed: %.2f s", (g_get_monotonic_time () - t0) / 1e6);
           return GINT_TO_POINTER (1);
         }
     }
@@ -770,7 +784,7 @@ finish_provider (gpointer data)
   return NULL;
 }
 
-/* The truth lane's last work: open trips, cause totals, indexes, close. */
+/* The truth lane's last work: open trips, cause totals, indexes, close, hash. */
 static gpointer
 finish_truth (gpointer data)
 {
@@ -787,9 +801,10 @@ finish_truth (gpointer data)
       g_clear_pointer (&wr->ins_message, ml_bulk_free);
       g_clear_pointer (&wr->ins_cause, ml_stmt_free);
       gint64 t0 = g_get_monotonic_time ();
-      if (ml_schema_truth_index (wr->truth, &lane->error) && ml_db_finish (wr->truth, &lane->error))
+      if (ml_schema_truth_index (wr->truth, &lane->error) && ml_db_finish (wr->truth, &lane->error)
+          && hash_file (wr->truth, wr->counts.truth_sha256, &lane->error))
         {
-          g_debug ("truth.db indexed and closed: %.2f s", (g_get_monotonic_time () - t0) / 1e6);
+          g_debug ("truth.db indexed, closed and hashed: %.2f s", (g_get_monotonic_time () - t0) / 1e6);
           return GINT_TO_POINTER (1);
         }
     }

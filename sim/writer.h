@@ -57,6 +57,9 @@ typedef struct {
   guint64 people, households, places, ties, services, stays, trips;
   guint64 message_pairs, messages, service_contacts, ip_leases;
   guint64 causes[ML_N_CAUSES];          /* lookups by cause (truth) */
+  /* sha256 of each file, hashed by its writer thread as soon as the file
+   * is closed, while the other may still be building indexes */
+  char provider_sha256[65], truth_sha256[65];
 } MlSimCounts;
 
 typedef struct MlSimWriter MlSimWriter;

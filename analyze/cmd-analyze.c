@@ -739,11 +739,16 @@ analyse_into (Run *r, const char *final, gboolean force, char ***summary, GError
   dbpath = ml_outdir_file (out, "analysis.db");
   gint64 t0 = g_get_monotonic_time ();
   if ((db = ml_db_create (dbpath, FALSE, error)) == NULL || !ml_findings_create (db, error)
-      || !analyse (r, db, error) || !ml_db_finish (db, error)
-      || !write_outputs (dbpath, ml_outdir_path (out), r->threads, summary, error))
+      || !analyse (r, db, error) || !ml_db_finish (db, error))
+    return FALSE;
+  g_debug ("analysis.db closed: %.3f s", (double) (g_get_monotonic_time () - t0) / 1e6);
+  if (!write_outputs (dbpath, ml_outdir_path (out), r->threads, summary, error))
     return FALSE;
   g_debug ("tables and findings.json written: %.3f s", (double) (g_get_monotonic_time () - t0) / 1e6);
-  return ml_check_interrupted (error) && ml_outdir_commit (out, error);
+  if (!ml_check_interrupted (error) || !ml_outdir_commit (out, error))
+    return FALSE;
+  g_debug ("output directory published: %.3f s", (double) (g_get_monotonic_time () - t0) / 1e6);
+  return TRUE;
 }
 
 gboolean

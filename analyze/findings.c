@@ -7,10 +7,13 @@
  * Workload: ~10^5 rows per case (contacts for every target and window
  * count), written once.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <glib/gstdio.h>
 
 #include "analyze/findings.h"
 #include "analyze/pseudonym.h"
@@ -294,46 +297,73 @@ csv_row (GString *out, MlStmt *s, int cols, const gboolean *time)
   g_string_append_c (out, '\n');
 }
 
-static gboolean
-export_table (MlDb *db, const char *table, const char *dir, GError **error)
-{
-  g_autofree char *sql = g_strdup_printf ("SELECT * FROM \"%s\" ORDER BY rowid", table);
-  g_autofree char *file = g_strconcat (table, ".csv", NULL);
-  g_autofree char *path = g_build_filename (dir, file, NULL);
-  g_autoptr(MlStmt) s = ml_db_prepare (db, sql, error);
-  g_autoptr(GString) out = g_string_new (NULL);
-  g_autofree gboolean *time = NULL;
-  MlStep step;
-  int cols;
+#define EXPORT_CHUNK_ROWS 131072   /* rows per piece of a table: big tables spread over the workers */
 
-  if (s == NULL)
-    return FALSE;
-  cols = ml_stmt_columns (s);
-  time = g_new0 (gboolean, MAX (cols, 1));
-  for (int i = 0; i < cols; i++)
-    time[i] = is_time_column (ml_stmt_column_name (s, i));
-  csv_header (out, s, cols);
-  while ((step = ml_stmt_step (s, error)) == ML_STEP_ROW)
-    csv_row (out, s, cols, time);
-  if (step == ML_STEP_ERROR)
-    return FALSE;
-  return ml_write_file_atomic (path, out->str, (gssize) out->len, error);
-}
+/* One piece of a table's CSV: rows LO..HI by rowid (the tables are
+ * appended to, never deleted from: rowid order is insertion order). */
+typedef struct {
+  guint table;                 /* index into names */
+  gint64 lo, hi;
+  gboolean header;             /* the table's first piece */
+  GString *out;
+  GError *error;
+} Piece;
 
 typedef struct {
   const char *db_path, *dir;
   GPtrArray *names;            /* tables */
-  GError **errors;             /* per table */
+  GArray *pieces;              /* Piece, tables in order, each table's pieces in row order */
 } ExportJob;
 
 static void
-export_one (guint i, gpointer data)
+export_piece (guint i, gpointer data)
 {
   ExportJob *job = data;
-  g_autoptr(MlDb) db = ml_db_open (job->db_path, ML_DB_READONLY, &job->errors[i]);
+  Piece *p = &g_array_index (job->pieces, Piece, i);
+  g_autofree char *sql = g_strdup_printf ("SELECT * FROM \"%s\" WHERE rowid BETWEEN ? AND ? ORDER BY rowid",
+                                          (const char *) job->names->pdata[p->table]);
+  g_autoptr(MlDb) db = ml_db_open (job->db_path, ML_DB_READONLY, &p->error);
+  g_autoptr(MlStmt) s = NULL;
+  g_autofree gboolean *time = NULL;
+  MlStep step;
+  int cols;
 
-  if (db != NULL)
-    export_table (db, job->names->pdata[i], job->dir, &job->errors[i]);
+  p->out = g_string_new (NULL);
+  if (db == NULL || (s = ml_db_prepare (db, sql, &p->error)) == NULL
+      || !ml_stmt_bind_int64 (s, 1, p->lo, &p->error) || !ml_stmt_bind_int64 (s, 2, p->hi, &p->error))
+    return;
+  cols = ml_stmt_columns (s);
+  time = g_new0 (gboolean, MAX (cols, 1));
+  for (int c = 0; c < cols; c++)
+    time[c] = is_time_column (ml_stmt_column_name (s, c));
+  if (p->header)
+    csv_header (p->out, s, cols);
+  while ((step = ml_stmt_step (s, &p->error)) == ML_STEP_ROW)
+    csv_row (p->out, s, cols, time);
+}
+
+/* Write PIECES[FIRST, LAST) to DIR/TABLE.csv through a temporary file. */
+static gboolean
+write_pieces (const char *dir, const char *table, const GArray *pieces, guint first, guint last, GError **error)
+{
+  g_autofree char *file = g_strconcat (table, ".csv", NULL);
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  g_autofree char *tmp = g_strconcat (path, ".tmp", NULL);
+  FILE *f = fopen (tmp, "wb");
+  gboolean ok = f != NULL;
+
+  for (guint i = first; ok && i < last; i++)
+    {
+      const GString *out = g_array_index (pieces, Piece, i).out;
+      ok = fwrite (out->str, 1, out->len, f) == out->len;
+    }
+  if (f != NULL && fclose (f) != 0)
+    ok = FALSE;
+  if (ok && g_rename (tmp, path) == 0)
+    return TRUE;
+  g_set_error (error, ML_ERROR, ML_ERROR_IO, "%s: cannot write: %s", path, g_strerror (errno));
+  g_unlink (tmp);
+  return FALSE;
 }
 
 gboolean
@@ -342,7 +372,7 @@ ml_findings_export_csv (const char *db_path, const char *dir, guint threads, GEr
   g_autoptr(MlDb) db = ml_db_open (db_path, ML_DB_READONLY, error);
   g_autoptr(MlStmt) s = NULL;
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  g_autofree GError **errors = NULL;
+  g_autoptr(GArray) pieces = g_array_new (FALSE, FALSE, sizeof (Piece));
   ExportJob job;
   gboolean ok = TRUE;
   MlStep step;
@@ -354,24 +384,51 @@ ml_findings_export_csv (const char *db_path, const char *dir, guint threads, GEr
     g_ptr_array_add (names, g_strdup (ml_stmt_text (s, 0)));
   if (step == ML_STEP_ERROR)
     return FALSE;
+  for (guint t = 0; t < names->len; t++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT coalesce(max(rowid), 0) FROM \"%s\"",
+                                              (const char *) names->pdata[t]);
+      gint64 last = 0;
+      if (!ml_db_query_int64 (db, sql, &last, error))
+        return FALSE;
+      for (gint64 lo = 1; lo == 1 || lo <= last; lo += EXPORT_CHUNK_ROWS)
+        {
+          Piece p = { t, lo, lo + EXPORT_CHUNK_ROWS - 1, lo == 1, NULL, NULL };
+          g_array_append_val (pieces, p);
+        }
+    }
+  g_clear_pointer (&s, ml_stmt_free);
+  g_clear_pointer (&db, ml_db_free);
   if (g_mkdir_with_parents (dir, 0777) != 0)
     {
       g_set_error (error, ML_ERROR, ML_ERROR_IO, "%s: cannot create directory", dir);
       return FALSE;
     }
-  /* one table per worker, each with its own read-only connection */
-  errors = g_new0 (GError *, MAX (names->len, 1));
-  job = (ExportJob) { db_path, dir, names, errors };
-  ml_parallel_for (names->len, threads, export_one, &job);
-  for (guint i = 0; i < names->len; i++)
+  /* every piece on the workers, each with its own read-only connection */
+  job = (ExportJob) { db_path, dir, names, pieces };
+  gint64 t0 = g_get_monotonic_time ();
+  ml_parallel_for (pieces->len, threads, export_piece, &job);
+  g_debug ("tables: %u pieces formatted in %.3f s", pieces->len, (g_get_monotonic_time () - t0) / 1e6);
+  for (guint i = 0, first = 0; i <= pieces->len; i++)
     {
-      if (errors[i] != NULL && ok)
+      Piece *p = i < pieces->len ? &g_array_index (pieces, Piece, i) : NULL;
+      if (p != NULL && p->error != NULL && ok)
         {
-          g_propagate_error (error, errors[i]);
+          g_propagate_error (error, g_steal_pointer (&p->error));
           ok = FALSE;
         }
-      else
-        g_clear_error (&errors[i]);
+      if (ok && i > first && (p == NULL || p->table != g_array_index (pieces, Piece, first).table))
+        {
+          ok = write_pieces (dir, names->pdata[g_array_index (pieces, Piece, first).table], pieces, first, i, error);
+          first = i;
+        }
+    }
+  for (guint i = 0; i < pieces->len; i++)
+    {
+      Piece *p = &g_array_index (pieces, Piece, i);
+      g_clear_error (&p->error);
+      if (p->out != NULL)
+        g_string_free (p->out, TRUE);
     }
   return ok;
 }

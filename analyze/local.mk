@@ -32,6 +32,7 @@ analyze_unit_tests = \
 	tests/unit/test-infer \
 	tests/unit/test-evaluate \
 	tests/unit/test-popmode \
+	tests/unit/test-findings \
 	tests/unit/test-wall
 check_PROGRAMS += $(analyze_unit_tests)
 TESTS += $(analyze_unit_tests)
@@ -45,5 +46,6 @@ tests_unit_test_infer_LDADD = $(ML_ANALYZE_TEST_LDADD)
 tests_unit_test_evaluate_LDADD = $(ML_ANALYZE_TEST_LDADD)
 tests_unit_test_popmode_LDADD = $(ML_ANALYZE_TEST_LDADD)
 tests_unit_test_wall_LDADD = $(ML_ANALYZE_TEST_LDADD)
+tests_unit_test_findings_LDADD = $(ML_ANALYZE_TEST_LDADD)
 
 EXTRA_DIST += docs/cdr.md bench/cdr

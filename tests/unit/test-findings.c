@@ -1,0 +1,123 @@
+/* test-findings.c -- unit tests for analyze/findings: analysis.db rows
+ * written through the row cache, and the tables/ CSV export, whose big
+ * tables are cut into pieces formatted on several threads. */
+
+#include <math.h>
+#include <string.h>
+
+#include "analyze/findings.h"
+#include "common/db.h"
+#include "tests/unit/runner.h"
+
+/* A finished analysis.db with N rows in daily and a few in metrics. */
+static char *
+make_db (const char *name, gint64 n)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = ml_test_path (name);
+  g_autoptr(MlDb) db = ml_db_create (path, FALSE, &error);
+  g_autoptr(MlRowCache) rc = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (ml_findings_create (db, &error) && ml_db_begin (db, &error));
+  rc = ml_row_cache_new (db);
+  for (gint64 i = 0; i < n; i++)
+    {
+      g_autofree char *day = g_strdup_printf ("d%" G_GINT64_FORMAT, i);
+      g_assert_true (ml_row_insert (rc, "daily", "ssii", &error, i % 2 ? "a,b" : "plain", day, i, i % 12));
+    }
+  /* NAN is written as NULL: an empty CSV field */
+  g_assert_true (ml_row_insert (rc, "metrics", "issd", &error, (gint64) 1, "all", "recall", NAN)
+                 && ml_row_insert (rc, "metrics", "issd", &error, (gint64) 2, "all", "precision", 0.25));
+  g_assert_true (ml_row_cache_flush (rc, &error) && ml_db_commit (db, &error));
+  g_clear_pointer (&rc, ml_row_cache_free);
+  g_assert_true (ml_db_finish (db, &error));
+  return path;
+}
+
+static char *
+slurp (const char *path)
+{
+  char *text = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return text;
+}
+
+static void
+check_export (gint64 n, guint threads)
+{
+  g_autofree char *name = g_strdup_printf ("findings-%" G_GINT64_FORMAT "-%u.db", n, threads);
+  g_autofree char *db = make_db (name, n);
+  g_autofree char *dir = g_strconcat (db, ".tables", NULL);
+  g_autofree char *daily_path = g_build_filename (dir, "daily.csv", NULL);
+  g_autofree char *metrics_path = g_build_filename (dir, "metrics.csv", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *daily = NULL, *metrics = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  CU_ASSERT_TRUE_FATAL (ml_findings_export_csv (db, dir, threads, &error));
+  g_assert_no_error (error);
+  daily = slurp (daily_path);
+  metrics = slurp (metrics_path);
+  lines = g_strsplit (daily, "\n", -1);
+  /* header, N rows in insertion order, and the empty string after the last newline */
+  CU_ASSERT_EQUAL_FATAL (g_strv_length (lines), (guint) n + 2);
+  CU_ASSERT_STRING_EQUAL (lines[0], "target,day,lookups,window");
+  CU_ASSERT_STRING_EQUAL (lines[n + 1], "");
+  for (gint64 i = 0; i < n; i++)
+    {
+      g_autofree char *want = g_strdup_printf ("%s,d%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT,
+                                               i % 2 ? "\"a,b\"" : "plain", i, i, i % 12);
+      if (strcmp (lines[i + 1], want) != 0)
+        {
+          CU_FAIL ("a row is out of place or misformatted");
+          g_printerr ("row %" G_GINT64_FORMAT ": '%s', want '%s'\n", i, lines[i + 1], want);
+          break;
+        }
+    }
+  CU_ASSERT_STRING_EQUAL (metrics, "n_windows,scope,metric,value\n1,all,recall,\n2,all,precision,0.25\n");
+}
+
+static void
+test_export_of_a_small_table_is_one_piece (void)
+{
+  check_export (3, 2);
+}
+
+static void
+test_export_of_an_empty_table_is_its_header (void)
+{
+  check_export (0, 2);
+}
+
+static void
+test_export_of_a_big_table_joins_its_pieces_in_row_order (void)
+{
+  check_export (300001, 2);   /* three pieces of 131,072 rows, the last short */
+}
+
+static void
+test_export_is_the_same_on_one_thread (void)
+{
+  check_export (300001, 1);
+}
+
+static CU_TestInfo export_tests[] = {
+  { "export of a small table is one piece", test_export_of_a_small_table_is_one_piece },
+  { "export of an empty table is its header", test_export_of_an_empty_table_is_its_header },
+  { "export of a big table joins its pieces in row order", test_export_of_a_big_table_joins_its_pieces_in_row_order },
+  { "export is the same on one thread", test_export_is_the_same_on_one_thread },
+  CU_TEST_INFO_NULL,
+};
+
+static CU_SuiteInfo suites[] = {
+  { .pName = "tables/ export", .pTests = export_tests },
+  CU_SUITE_INFO_NULL,
+};
+
+int
+main (int argc, char **argv)
+{
+  return ml_test_main (argc, argv, suites);
+}

@@ -101,7 +101,7 @@ typedef struct {
   GArray **mirrors;                       /* per user: Mirror, sorted by (caller, t) in pass 2 */
   guint64 *records;                       /* per user */
   MlTime first, last;
-  MlStmt *insert;
+  MlBulk *insert;
   GString *key;                           /* scratch */
 } Convert;
 
@@ -126,7 +126,7 @@ convert_clear (Convert *cv)
   g_clear_pointer (&cv->records, g_free);
   g_clear_pointer (&cv->handles, g_hash_table_unref);
   g_clear_pointer (&cv->positions, g_hash_table_unref);
-  g_clear_pointer (&cv->insert, ml_stmt_free);
+  g_clear_pointer (&cv->insert, ml_bulk_free);
   g_clear_pointer (&cv->store, ml_cdr_store_free);
   if (cv->key != NULL)
     g_string_free (g_steal_pointer (&cv->key), TRUE);
@@ -454,9 +454,12 @@ insert_row (Convert *cv, gint64 t, gint64 source, gint64 lookup, gint64 ip, gint
 {
   cv->st->rows++;
   cv->st->registrations += source == lookup;
-  return ml_stmt_bind_int64 (cv->insert, 1, t, error) && ml_stmt_bind_int64 (cv->insert, 2, source, error)
-         && ml_stmt_bind_int64 (cv->insert, 3, lookup, error) && ml_stmt_bind_int64 (cv->insert, 4, ip, error)
-         && ml_stmt_bind_int64 (cv->insert, 5, kind, error) && ml_stmt_run (cv->insert, error);
+  ml_bulk_int64 (cv->insert, t);
+  ml_bulk_int64 (cv->insert, source);
+  ml_bulk_int64 (cv->insert, lookup);
+  ml_bulk_int64 (cv->insert, ip);
+  ml_bulk_int64 (cv->insert, kind);
+  return ml_bulk_end_row (cv->insert, error);
 }
 
 /* The rows of record R of user USER (U, handle HU); see cdr-analyze.h. */
@@ -495,7 +498,7 @@ pass_write (Convert *cv, MlDb *db, GError **error)
   g_autoptr(MlProgress) progress = ml_progress_new ("cdr to log (write)", n, "users");
   g_autoptr(MlStmt) users = ml_db_prepare (db, "INSERT INTO cdr_users VALUES (?, ?)", error);
 
-  if (users == NULL || (cv->insert = ml_db_prepare (db, ML_SQL_INSERT_LOOKUP, error)) == NULL)
+  if (users == NULL || (cv->insert = ml_bulk_new (db, ML_SQL_LOOKUP_COLUMNS, 5, error)) == NULL)
     return FALSE;
   for (guint i = 0; i < n; i++)
     if (cv->mirrors[i] != NULL)
@@ -516,7 +519,9 @@ pass_write (Convert *cv, MlDb *db, GError **error)
       ml_progress_update (progress, i + 1, cv->st->rows);
     }
   ml_progress_finish (progress);
-  g_clear_pointer (&cv->insert, ml_stmt_free);
+  if (!ml_bulk_flush (cv->insert, error))
+    return FALSE;
+  g_clear_pointer (&cv->insert, ml_bulk_free);
   return TRUE;
 }
 

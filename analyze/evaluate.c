@@ -494,14 +494,6 @@ scan_row (ScanJob *job, guint k, MlStmt *s)
   g_array_append_vals (a, elt, 1);
 }
 
-static gint
-cmp_i64_value (gconstpointer pa, gconstpointer pb)
-{
-  gint64 a = *(const gint64 *) pa, b = *(const gint64 *) pb;
-
-  return (a > b) - (a < b);
-}
-
 /* Scan K through its person index: one query per wanted person. */
 static gboolean
 scan_indexed (ScanJob *job, guint k, MlDb *db, GError **error)
@@ -518,7 +510,7 @@ scan_indexed (ScanJob *job, guint k, MlDb *db, GError **error)
   g_hash_table_iter_init (&it, job->wanted);
   while (g_hash_table_iter_next (&it, &key, NULL))
     g_array_append_val (people, *(gint64 *) key);
-  g_array_sort (people, cmp_i64_value);
+  g_array_sort (people, cmp_i64);
   for (guint i = 0; i < people->len && st == ML_STEP_DONE; i++)
     {
       if (!ml_stmt_bind_int64 (s, 1, g_array_index (people, gint64, i), error))

@@ -92,3 +92,17 @@ ml_test_main (int argc, char **argv, CU_SuiteInfo *suites)
   CU_cleanup_registry ();
   return failures == 0 ? 0 : 1;
 }
+
+gint64
+ml_test_query (MlDb *db, const char *sql, const char *arg)
+{
+  g_autoptr(MlStmt) s = ml_db_prepare (db, sql, NULL);
+  gint64 v = -1;
+
+  g_assert (s != NULL);
+  if (arg != NULL)
+    g_assert (ml_stmt_bind_text (s, 1, arg, -1, NULL));
+  if (ml_stmt_step (s, NULL) == ML_STEP_ROW)
+    v = ml_stmt_int64 (s, 0);
+  return v;
+}

@@ -15,6 +15,8 @@
 #include <CUnit/CUnit.h>
 #include <CUnit/Basic.h>
 
+#include "common/db.h"
+
 #define ML_TEST_SKIP 77
 #define ML_TEST_FRAMEWORK_ERROR 99
 
@@ -28,6 +30,11 @@ const char *ml_test_tmpdir (void);
 /* A fresh path inside ml_test_tmpdir() named NAME (not created).
  * The caller frees the result. */
 char *ml_test_path (const char *name);
+
+/* The first column of SQL's first row on DB as an integer, with ARG (may
+ * be NULL) bound to ?1; -1 when there is no row.  Asserts that SQL
+ * compiles. */
+gint64 ml_test_query (MlDb *db, const char *sql, const char *arg);
 
 /* Assert that two doubles agree within TOL, printing both on failure. */
 #define ML_ASSERT_CLOSE(actual, expected, tol) \

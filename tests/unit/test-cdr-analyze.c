@@ -168,21 +168,6 @@ open_provider (const char *dir)
   return db;
 }
 
-/* The first column of SQL's first row, with ARG (may be NULL) bound to ?1. */
-static gint64
-query (MlDb *db, const char *sql, const char *arg)
-{
-  g_autoptr(MlStmt) s = ml_db_prepare (db, sql, NULL);
-  gint64 v = -1;
-
-  g_assert (s != NULL);
-  if (arg != NULL)
-    g_assert (ml_stmt_bind_text (s, 1, arg, -1, NULL));
-  if (ml_stmt_step (s, NULL) == ML_STEP_ROW)
-    v = ml_stmt_int64 (s, 0);
-  return v;
-}
-
 /* Rows of the lookups view from handle SOURCE to handle LOOKUP. */
 static gint64
 pair_rows (MlDb *db, const char *source, const char *lookup)
@@ -211,21 +196,21 @@ test_every_record_gives_one_own_row_and_mirrors_count_once (void)
   CU_ASSERT_EQUAL (st.unlocated, 1);
   CU_ASSERT_EQUAL (st.handles, 4);
   CU_ASSERT_EQUAL (st.antennas, 6);
-  CU_ASSERT_EQUAL (query (db, "SELECT count(*) FROM lookup_log", NULL), 70);
+  CU_ASSERT_EQUAL (ml_test_query (db, "SELECT count(*) FROM lookup_log", NULL), 70);
   /* 10 calls from alice's file and one only bob's file holds */
   CU_ASSERT_EQUAL (pair_rows (db, "alice", "bob"), 11);
   CU_ASSERT_EQUAL (pair_rows (db, "bob", "alice"), 5);
   CU_ASSERT_EQUAL (pair_rows (db, "alice", "alice"), 23);
   CU_ASSERT_EQUAL (pair_rows (db, "dave", "alice"), 13);
   /* the communications of carol and dave have no position; alice's own rows do */
-  CU_ASSERT_EQUAL (query (db, "SELECT count(*) FROM lookups WHERE lookup_handle = 'alice' AND source_handle = ?1"
+  CU_ASSERT_EQUAL (ml_test_query (db, "SELECT count(*) FROM lookups WHERE lookup_handle = 'alice' AND source_handle = ?1"
                               " AND client_ip <> '0.0.0.0'", "dave"), 0);
-  CU_ASSERT_EQUAL (query (db, "SELECT count(*) FROM lookups WHERE source_handle = ?1 AND client_ip = '0.0.0.0'", "alice"), 1);
-  CU_ASSERT_EQUAL (query (db, "SELECT count(*) FROM lookups WHERE source_handle = 'alice' AND client_ip = ("
+  CU_ASSERT_EQUAL (ml_test_query (db, "SELECT count(*) FROM lookups WHERE source_handle = ?1 AND client_ip = '0.0.0.0'", "alice"), 1);
+  CU_ASSERT_EQUAL (ml_test_query (db, "SELECT count(*) FROM lookups WHERE source_handle = 'alice' AND client_ip = ("
                               "SELECT ip FROM ips WHERE id = (SELECT ip FROM cdr_antennas WHERE antenna = ?1))", "H"), 5);
   /* lookup_devices carries the interaction: 1 call, 2 text, 0 location-only */
-  CU_ASSERT_EQUAL (query (db, "SELECT count(*) FROM lookup_log WHERE lookup_devices = 0", NULL), 1);
-  CU_ASSERT_EQUAL (query (db, "SELECT count(*) FROM lookup_log WHERE lookup_devices = 1", NULL), 2 * 10 + 2 * 5 + 2);
+  CU_ASSERT_EQUAL (ml_test_query (db, "SELECT count(*) FROM lookup_log WHERE lookup_devices = 0", NULL), 1);
+  CU_ASSERT_EQUAL (ml_test_query (db, "SELECT count(*) FROM lookup_log WHERE lookup_devices = 1", NULL), 2 * 10 + 2 * 5 + 2);
 }
 
 static void
@@ -239,13 +224,13 @@ test_the_run_is_stamped_and_lists_users_and_antennas (void)
   CU_ASSERT_TRUE (ml_cdr_analyze_is_cdr_run (db));
   CU_ASSERT_STRING_EQUAL (kind, "cdr");
   CU_ASSERT_STRING_EQUAL (start, "2026-01-05T10:00:00Z");
-  CU_ASSERT_EQUAL (query (db, "SELECT records FROM cdr_users u JOIN handles h ON h.id = u.handle WHERE h.handle = ?1",
+  CU_ASSERT_EQUAL (ml_test_query (db, "SELECT records FROM cdr_users u JOIN handles h ON h.id = u.handle WHERE h.handle = ?1",
                           "alice"), 36);
-  CU_ASSERT_EQUAL (query (db, "SELECT count(*) FROM cdr_users", NULL), 2);
+  CU_ASSERT_EQUAL (ml_test_query (db, "SELECT count(*) FROM cdr_users", NULL), 2);
   /* N is not in the antennas file: an address without a position */
-  CU_ASSERT_EQUAL (query (db, "SELECT count(*) FROM cdr_antennas WHERE latitude IS NULL AND antenna = ?1", "N"), 1);
+  CU_ASSERT_EQUAL (ml_test_query (db, "SELECT count(*) FROM cdr_antennas WHERE latitude IS NULL AND antenna = ?1", "N"), 1);
   /* H's nearest other antenna is B, 1.33 km away: a 2 km cell */
-  CU_ASSERT_EQUAL (query (db, "SELECT radius_km FROM cdr_antennas WHERE antenna = ?1", "H"), 2);
+  CU_ASSERT_EQUAL (ml_test_query (db, "SELECT radius_km FROM cdr_antennas WHERE antenna = ?1", "H"), 2);
 }
 
 static void
@@ -255,8 +240,8 @@ test_geo_mmdb_places_each_antenna_as_class_antenna (void)
   g_autoptr(MlDb) db = open_provider (run_dir (NULL));
   g_autoptr(GError) error = NULL;
   g_autoptr(MlGeoIp) geo = ml_geoip_open (mmdb, &error);
-  gint64 w = query (db, "SELECT ip FROM cdr_antennas WHERE antenna = ?1", "W");
-  gint64 n = query (db, "SELECT ip FROM cdr_antennas WHERE antenna = ?1", "N");
+  gint64 w = ml_test_query (db, "SELECT ip FROM cdr_antennas WHERE antenna = ?1", "W");
+  gint64 n = ml_test_query (db, "SELECT ip FROM cdr_antennas WHERE antenna = ?1", "N");
   MlGeoHit hit;
 
   CU_ASSERT_PTR_NOT_NULL_FATAL (geo);
@@ -433,7 +418,7 @@ fixture_init (Fixture *f)
       return FALSE;
     }
   f->alice = g_array_index (named, gint64, 0);
-  f->bob = query (f->db, "SELECT id FROM handles WHERE handle = ?1", "bob");
+  f->bob = ml_test_query (f->db, "SELECT id FROM handles WHERE handle = ?1", "bob");
   return TRUE;
 }
 

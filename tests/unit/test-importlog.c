@@ -78,21 +78,6 @@ view_rows (MlDb *db)
   return g_string_free (out, FALSE);
 }
 
-/* The first column of SQL's first row, with ARG (may be NULL) bound to ?1. */
-static gint64
-query (MlDb *db, const char *sql, const char *arg)
-{
-  g_autoptr(MlStmt) s = ml_db_prepare (db, sql, NULL);
-  gint64 v = -1;
-
-  g_assert (s != NULL);
-  if (arg != NULL)
-    g_assert (ml_stmt_bind_text (s, 1, arg, -1, NULL));
-  if (ml_stmt_step (s, NULL) == ML_STEP_ROW)
-    v = ml_stmt_int64 (s, 0);
-  return v;
-}
-
 /* ---- import ---- */
 
 static void
@@ -131,12 +116,12 @@ test_ids_follow_sorted_text_and_addresses (void)
   g_autoptr(MlDb) db = open_provider (out);
   g_autofree char *start = ml_db_get_meta (db, "log_start", NULL);
 
-  CU_ASSERT_EQUAL (query (db, "SELECT id FROM handles WHERE handle = ?1", "+1"), 1);
-  CU_ASSERT_EQUAL (query (db, "SELECT id FROM handles WHERE handle = ?1", "+2"), 2);
-  CU_ASSERT_EQUAL (query (db, "SELECT id FROM handles WHERE handle = ?1", "+3"), 3);
-  CU_ASSERT_EQUAL (query (db, "SELECT id FROM ips WHERE ip = ?1", "10.0.0.2"), 0x0A000002);
-  CU_ASSERT_EQUAL (query (db, "SELECT id FROM ips WHERE ip = ?1", "2001:db8::1"), G_GINT64_CONSTANT (1) << 32);
-  CU_ASSERT_EQUAL (query (db, "SELECT count(*) FROM sqlite_master WHERE name = ?1", "lookup_by_source"), 1);
+  CU_ASSERT_EQUAL (ml_test_query (db, "SELECT id FROM handles WHERE handle = ?1", "+1"), 1);
+  CU_ASSERT_EQUAL (ml_test_query (db, "SELECT id FROM handles WHERE handle = ?1", "+2"), 2);
+  CU_ASSERT_EQUAL (ml_test_query (db, "SELECT id FROM handles WHERE handle = ?1", "+3"), 3);
+  CU_ASSERT_EQUAL (ml_test_query (db, "SELECT id FROM ips WHERE ip = ?1", "10.0.0.2"), 0x0A000002);
+  CU_ASSERT_EQUAL (ml_test_query (db, "SELECT id FROM ips WHERE ip = ?1", "2001:db8::1"), G_GINT64_CONSTANT (1) << 32);
+  CU_ASSERT_EQUAL (ml_test_query (db, "SELECT count(*) FROM sqlite_master WHERE name = ?1", "lookup_by_source"), 1);
   CU_ASSERT_STRING_EQUAL (start, "2026-01-05T10:00:00Z");
 }
 
@@ -182,8 +167,8 @@ test_malformed_rows_are_listed_with_line_numbers (void)
     "8,bad lookup devices '-1' (0..1000),\"2026-01-05T15:00:00Z,+2,+3,10.0.0.1,-1\"\n"
     "9,empty source handle,\"2026-01-05T16:00:00Z,,+3,10.0.0.1,1\"\n");
   db = open_provider (out);
-  CU_ASSERT_EQUAL (query (db, "SELECT count(*) FROM lookup_log", NULL), 4);
-  CU_ASSERT_EQUAL (query (db, "SELECT count(*) FROM handles", NULL), 3);
+  CU_ASSERT_EQUAL (ml_test_query (db, "SELECT count(*) FROM lookup_log", NULL), 4);
+  CU_ASSERT_EQUAL (ml_test_query (db, "SELECT count(*) FROM handles", NULL), 3);
 }
 
 static void

@@ -14,4 +14,5 @@ common_libmetaleak_a_SOURCES = \
 	common/schema.c common/schema.h \
 	common/parallel.c common/parallel.h \
 	common/json.c common/json.h \
-	common/dtoa.c common/dtoa.h
+	common/dtoa.c common/dtoa.h \
+	common/sha256.c common/sha256.h

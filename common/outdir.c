@@ -33,6 +33,7 @@
 
 #include "common/errors.h"
 #include "common/outdir.h"
+#include "common/sha256.h"
 
 #define SHA256_CHUNK (1024 * 1024)
 
@@ -434,7 +435,7 @@ ml_write_file_atomic (const char *path, const char *contents, gssize len, GError
 char *
 ml_sha256_file (const char *path, GError **error)
 {
-  g_autoptr(GChecksum) sum = NULL;
+  g_autoptr(MlSha256) sum = NULL;
   g_autofree guchar *buffer = NULL;
   gssize n;
   int fd;
@@ -446,7 +447,7 @@ ml_sha256_file (const char *path, GError **error)
       io_error (error, errno, path, "cannot open");
       return NULL;
     }
-  sum = g_checksum_new (G_CHECKSUM_SHA256);
+  sum = ml_sha256_new ();
   buffer = g_malloc (SHA256_CHUNK);
   while ((n = read (fd, buffer, SHA256_CHUNK)) != 0)
     {
@@ -458,8 +459,8 @@ ml_sha256_file (const char *path, GError **error)
           close (fd);
           return NULL;
         }
-      g_checksum_update (sum, buffer, n);
+      ml_sha256_update (sum, buffer, (gsize) n);
     }
   close (fd);
-  return g_strdup (g_checksum_get_string (sum));
+  return g_strdup (ml_sha256_hex (sum));
 }

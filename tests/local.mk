@@ -16,7 +16,8 @@ common_unit_tests = \
 	tests/unit/test-timeutil \
 	tests/unit/test-geo \
 	tests/unit/test-progress \
-	tests/unit/test-dtoa
+	tests/unit/test-dtoa \
+	tests/unit/test-sha256
 check_PROGRAMS += $(common_unit_tests)
 TESTS += $(common_unit_tests)
 
@@ -29,6 +30,7 @@ tests_unit_test_timeutil_LDADD = $(ML_TEST_LDADD)
 tests_unit_test_geo_LDADD = $(ML_TEST_LDADD)
 tests_unit_test_progress_LDADD = $(ML_TEST_LDADD)
 tests_unit_test_dtoa_LDADD = $(ML_TEST_LDADD)
+tests_unit_test_sha256_LDADD = $(ML_TEST_LDADD)
 
 cli_tests = \
 	tests/cli/usage.sh \

@@ -17,6 +17,7 @@
 
 #include "analyze/findings.h"
 #include "analyze/pseudonym.h"
+#include "common/dtoa.h"
 #include "common/errors.h"
 #include "common/parallel.h"
 #include "common/json.h"
@@ -272,23 +273,31 @@ csv_int (GString *out, gint64 v)
 }
 
 /* One row of S; TIME[i] tells whether column i is a time (followed by its
- * ISO-8601 form). */
+ * ISO-8601 form).  Integers and reals are formatted here, not by SQLite's
+ * printf: a real is the shortest text that reads back to the same double
+ * (common/dtoa), which SQLite's 15 digits are not. */
 static void
 csv_row (GString *out, MlStmt *s, int cols, const gboolean *time)
 {
   for (int i = 0; i < cols; i++)
     {
-      gboolean null = ml_stmt_is_null (s, i);
+      MlValueType type = ml_stmt_type (s, i);
       if (i)
         g_string_append_c (out, ',');
-      if (ml_stmt_is_integer (s, i))
+      if (type == ML_VALUE_INTEGER)
         csv_int (out, ml_stmt_int64 (s, i));
-      else if (!null)
+      else if (type == ML_VALUE_REAL)
+        {
+          char buf[ML_DTOA_BUF_SIZE];
+          gsize len = ml_dtoa (ml_stmt_double (s, i), buf);
+          g_string_append_len (out, buf, (gssize) len);
+        }
+      else if (type != ML_VALUE_NULL)
         csv_field (out, ml_stmt_text (s, i));
       if (time[i])
         {
           char buf[ML_TIME_BUF_SIZE] = "";
-          if (!null)
+          if (type != ML_VALUE_NULL)
             ml_time_format_buf (ml_stmt_int64 (s, i), buf);
           g_string_append_c (out, ',');
           g_string_append (out, buf);

@@ -668,6 +668,15 @@ ml_stmt_is_integer (MlStmt *s, int col)
   return sqlite3_column_type (s->handle, col) == SQLITE_INTEGER;
 }
 
+MlValueType
+ml_stmt_type (MlStmt *s, int col)
+{
+  G_STATIC_ASSERT ((int) ML_VALUE_INTEGER == SQLITE_INTEGER && (int) ML_VALUE_REAL == SQLITE_FLOAT
+                   && (int) ML_VALUE_TEXT == SQLITE_TEXT && (int) ML_VALUE_BLOB == SQLITE_BLOB
+                   && (int) ML_VALUE_NULL == SQLITE_NULL);
+  return (MlValueType) sqlite3_column_type (s->handle, col);
+}
+
 int
 ml_stmt_columns (MlStmt *s)
 {

@@ -171,6 +171,12 @@ gboolean ml_stmt_is_null (MlStmt *s, int col);
 /* Whether column COL holds an integer (SQLite's storage class). */
 gboolean ml_stmt_is_integer (MlStmt *s, int col);
 
+/* The storage class of column COL in the current row. */
+typedef enum {
+  ML_VALUE_INTEGER = 1, ML_VALUE_REAL, ML_VALUE_TEXT, ML_VALUE_BLOB, ML_VALUE_NULL,
+} MlValueType;
+MlValueType ml_stmt_type (MlStmt *s, int col);
+
 /* Run before CREATE INDEX on a created database: a small page cache makes
  * SQLite's sorter work in many runs on helper threads (see db.c). */
 #define ML_DB_SORT_CACHE_SQL "PRAGMA cache_size = -8192;\n"

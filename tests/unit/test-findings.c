@@ -28,7 +28,11 @@ make_db (const char *name, gint64 n)
     }
   /* NAN is written as NULL: an empty CSV field */
   g_assert_true (ml_row_insert (rc, "metrics", "issd", &error, (gint64) 1, "all", "recall", NAN)
-                 && ml_row_insert (rc, "metrics", "issd", &error, (gint64) 2, "all", "precision", 0.25));
+                 && ml_row_insert (rc, "metrics", "issd", &error, (gint64) 2, "all", "precision", 0.25)
+                 /* reals: the shortest text that reads back exactly (SQLite would print 15 digits) */
+                 && ml_row_insert (rc, "metrics", "issd", &error, (gint64) 3, "all", "f1", 1.0 / 3.0)
+                 && ml_row_insert (rc, "metrics", "issd", &error, (gint64) 4, "all", "km", 100.0)
+                 && ml_row_insert (rc, "metrics", "issd", &error, (gint64) 5, "all", "tiny", -1.5e-7));
   g_assert_true (ml_row_cache_flush (rc, &error) && ml_db_commit (db, &error));
   g_clear_pointer (&rc, ml_row_cache_free);
   g_assert_true (ml_db_finish (db, &error));
@@ -73,7 +77,8 @@ check_export (gint64 n, guint threads)
       g_printerr ("daily.csv differs at byte %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT "\n", at, want->len);
       CU_FAIL ("daily.csv: a row is missing, out of place or misformatted");
     }
-  CU_ASSERT_STRING_EQUAL (metrics, "n_windows,scope,metric,value\n1,all,recall,\n2,all,precision,0.25\n");
+  CU_ASSERT_STRING_EQUAL (metrics, "n_windows,scope,metric,value\n1,all,recall,\n2,all,precision,0.25\n"
+                          "3,all,f1,0.3333333333333333\n4,all,km,100.0\n5,all,tiny,-1.5e-07\n");
 }
 
 static void

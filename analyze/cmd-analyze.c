@@ -314,31 +314,17 @@ write_hops_at (Writer *w, GArray *named, int n, GArray *hops, GError **error)
   return w->eval == NULL || ml_evaluate_hops (w->eval, named, n, hops, w->metrics, error);
 }
 
-typedef struct {
-  const MlEvidence *ev;
-  GArray *hops[64];           /* index n-1 */
-} HopsJob;
-
-static void
-infer_hops (guint idx, gpointer data)
-{
-  HopsJob *job = data;
-
-  job->hops[idx] = ml_infer_hops (job->ev, (int) idx + 1);
-}
-
 static gboolean
-write_hops (Writer *w, GArray *named, guint threads, GError **error)
+write_hops (Writer *w, GArray *named, GError **error)
 {
-  HopsJob job = { w->ev, { NULL } };
+  GArray **hops = ml_infer_hops_all (w->ev, w->windows);   /* every chain length in one search */
   gboolean ok = TRUE;
 
-  /* one breadth-first search per chain length, in parallel: they are pure */
-  ml_parallel_for ((guint) w->windows, threads, infer_hops, &job);
   for (int n = 1; ok && n <= w->windows; n++)
-    ok = write_hops_at (w, named, n, job.hops[n - 1], error);
+    ok = write_hops_at (w, named, n, hops[n - 1], error);
   for (int n = 1; n <= w->windows; n++)
-    g_array_unref (job.hops[n - 1]);
+    g_array_unref (hops[n - 1]);
+  g_free (hops);
   return ok;
 }
 
@@ -630,7 +616,7 @@ analyse (const Run *r, MlDb *db, GError **error)
       || !write_orders (&w, error) || !write_evidence (&w, error))
     return FALSE;
   g_debug ("evidence written: %.3f s", (double) (g_get_monotonic_time () - t0) / 1e6);
-  if (!infer_all (r, &w, named, error) || !write_hops (&w, named, r->threads, error))
+  if (!infer_all (r, &w, named, error) || !write_hops (&w, named, error))
     return FALSE;
   g_debug ("inferences written: %.3f s", (double) (g_get_monotonic_time () - t0) / 1e6);
   if (r->population && !run_population (r, eval, db, error))

@@ -57,6 +57,9 @@ typedef struct {
 /* Reach of the case's named targets through the lookup graph of the
  * evidence, hop by hop up to the case's hops.  GArray of MlHopReach. */
 GArray *ml_infer_hops (const MlEvidence *ev, int n_windows);
+/* The same for every window count 1 .. N_MAX (<= 64) in one search:
+ * element n-1 is ml_infer_hops (ev, n).  Free each array and the vector. */
+GArray **ml_infer_hops_all (const MlEvidence *ev, int n_max);
 
 /* ---- location (location.c) ----------------------------------------------- */
 

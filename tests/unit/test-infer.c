@@ -422,6 +422,109 @@ test_a_hub_counts_neighbours_another_hub_reached_first (void)
   fx_free (f);
 }
 
+/* The reference: one plain breadth-first search for one window count N,
+ * with GHashTables, as the hop reach is defined (hops.c's header). */
+static GArray *
+reference_hops (const MlEvidence *ev, int n)
+{
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (MlHopReach));
+  g_autoptr(GHashTable) dist = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GArray) frontier = g_array_new (FALSE, FALSE, sizeof (gint64));
+  guint32 reached = 0;
+
+  for (guint i = 0; i < ev->targets->len; i++)
+    {
+      const MlTarget *t = &g_array_index (ev->targets, MlTarget, i);
+      if (t->hop == 1 && !g_hash_table_contains (dist, &t->handle))
+        {
+          g_hash_table_insert (dist, g_memdup2 (&t->handle, sizeof t->handle), GINT_TO_POINTER (1));
+          g_array_append_val (frontier, t->handle);
+        }
+    }
+  for (int k = 0; k <= ev->c->hops; k++)
+    {
+      g_autoptr(GArray) next = g_array_new (FALSE, FALSE, sizeof (gint64));
+      gint64 hub = 0;
+      guint32 hub_added = 0;
+      for (guint i = 0; i < frontier->len; i++)
+        {
+          gint64 h = g_array_index (frontier, gint64, i);
+          g_autoptr(GHashTable) mine = g_hash_table_new (NULL, NULL);   /* handles < 2^31 here */
+          for (guint j = 0; j < ev->rows->len; j++)
+            {
+              const MlEvRow *r = &g_array_index (ev->rows, MlEvRow, j);
+              gint64 o;
+              if ((r->source != h && r->lookup != h) || (int) r->window >= n)
+                continue;
+              o = r->source == h ? r->lookup : r->source;
+              if (o == h)
+                continue;
+              if (!g_hash_table_contains (dist, &o))
+                {
+                  g_hash_table_insert (dist, g_memdup2 (&o, sizeof o), GINT_TO_POINTER (k + 2));
+                  g_array_append_val (next, o);
+                }
+              if (GPOINTER_TO_INT (g_hash_table_lookup (dist, &o)) == k + 2)
+                g_hash_table_add (mine, GSIZE_TO_POINTER ((gsize) o));
+            }
+          guint32 added = g_hash_table_size (mine);
+          if (added > hub_added || (added == hub_added && added > 0 && h < hub))
+            hub = h, hub_added = added;
+        }
+      if (k > 0)
+        {
+          reached += frontier->len;
+          MlHopReach r = { .hop = k, .reached = reached, .added = frontier->len, .top_hub = hub,
+                           .top_hub_added = hub_added };
+          g_array_append_val (out, r);
+        }
+      g_array_set_size (frontier, 0);
+      g_array_append_vals (frontier, next->data, next->len);
+    }
+  return out;
+}
+
+/* The one search over every window count gives what one search per count
+ * gives, on random lookup graphs with late-appearing edges. */
+static void
+test_hops_of_every_window_count_match_one_search_each (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+
+  for (int round = 0; round < 30; round++)
+    {
+      Fx *f = fx_new ();
+      int windows = 1 + round % 13, handles = 20 + g_rand_int_range (rand, 0, 200);
+      int rows = g_rand_int_range (rand, 1, 4 * handles);
+      f->c.hops = 1 + round % 3;
+      for (int t = 0; t < 1 + round % 4; t++)
+        fx_target (f, 1 + g_rand_int_range (rand, 0, handles), 1);
+      for (int i = 0; i < rows; i++)
+        fx_row (f, at (1 + i / 100, 10), 1 + g_rand_int_range (rand, 0, handles),
+                1 + g_rand_int_range (rand, 0, handles), 1, g_rand_int_range (rand, 0, windows));
+      fx_index (f);
+      GArray **all = ml_infer_hops_all (&f->ev, windows);
+      for (int n = 1; n <= windows; n++)
+        {
+          g_autoptr(GArray) want = reference_hops (&f->ev, n);
+          CU_ASSERT_EQUAL_FATAL (all[n - 1]->len, want->len);
+          for (guint k = 0; k < want->len; k++)
+            {
+              const MlHopReach *a = &g_array_index (all[n - 1], MlHopReach, k);
+              const MlHopReach *b = &g_array_index (want, MlHopReach, k);
+              CU_ASSERT_EQUAL (a->hop, b->hop);
+              CU_ASSERT_EQUAL (a->reached, b->reached);
+              CU_ASSERT_EQUAL (a->added, b->added);
+              CU_ASSERT_EQUAL (a->top_hub, b->top_hub);
+              CU_ASSERT_EQUAL (a->top_hub_added, b->top_hub_added);
+            }
+          g_array_unref (all[n - 1]);
+        }
+      g_free (all);
+      fx_free (f);
+    }
+}
+
 /* ---- location ---- */
 
 #define HOME_LAT 48.85
@@ -771,6 +874,7 @@ static CU_TestInfo contact_tests[] = {
 static CU_TestInfo hop_tests[] = {
   { "hops reach a small graph in two hops", test_hops_reach_a_small_graph_in_two_hops },
   { "hops identify a service as the hub", test_hops_identify_a_service_as_the_hub },
+  { "hops of every window count match one search each", test_hops_of_every_window_count_match_one_search_each },
   { "a hub counts neighbours another hub reached first", test_a_hub_counts_neighbours_another_hub_reached_first },
   CU_TEST_INFO_NULL,
 };

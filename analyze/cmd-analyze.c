@@ -58,6 +58,7 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AnalyzeArgs, analyze_args_clear)
 /* Everything one named target's inferences produce, per chain length. */
 typedef struct {
   gint64 target;
+  const char *name;           /* as written (the namer's) */
   GArray *contacts[64];       /* index n-1 */
   GArray *reported[64];
   MlLocation *location[64];
@@ -65,12 +66,15 @@ typedef struct {
   GArray *sensitive[64];
   MlRhythm rhythm;
   MlWindowSet covered[64];
+  GArray *metrics;            /* MlMetric: scores and legal coverage, every n in order */
+  GError *error;              /* scoring failed */
 } TargetOut;
 
 typedef struct {
   const MlEvidence *ev;
   GArray *targets;            /* gint64 named targets */
   TargetOut *out;
+  MlEvaluator *eval;          /* NULL without truth */
   int windows;
 } InferJob;
 
@@ -89,12 +93,59 @@ orders_of (const MlEvidence *ev, gint64 target)
 }
 
 static void
+add_metric (GArray *metrics, int n, const char *scope, const char *metric, double value)
+{
+  MlMetric m = { .n_windows = n, .value = value };
+  g_strlcpy (m.scope, scope, sizeof m.scope);
+  g_strlcpy (m.metric, metric, sizeof m.metric);
+  g_array_append_val (metrics, m);
+}
+
+/* Legal coverage of T at N windows, in days: covered, gaps, retention loss. */
+static void
+coverage_metrics (GArray *metrics, const MlEvidence *ev, const char *t, gint64 target, int n)
+{
+  GArray *orders = orders_of (ev, target);
+  g_auto(MlWindowSet) covered = { NULL };
+  g_auto(MlWindowSet) gaps = { NULL };
+  MlTime lost = 0;
+
+  if (orders == NULL)
+    return;
+  ml_window_set_init (&covered);
+  ml_window_set_init (&gaps);
+  ml_legal_coverage (orders, n, &covered, &gaps, &lost);
+  add_metric (metrics, n, t, "covered_days", (double) ml_window_set_total (&covered) / ML_SECONDS_PER_DAY);
+  add_metric (metrics, n, t, "gap_days", (double) ml_window_set_total (&gaps) / ML_SECONDS_PER_DAY);
+  add_metric (metrics, n, t, "retention_lost_days", (double) lost / ML_SECONDS_PER_DAY);
+}
+
+/* Score O at N windows against truth, then its legal coverage: the
+ * evaluator only reads memory for the named targets, so this runs on the
+ * workers. */
+static void
+score_target (InferJob *job, TargetOut *o, int n)
+{
+  MlTargetResult r = {
+    .target = o->target, .target_text = o->name, .n_windows = n,
+    .contacts = o->contacts[n - 1], .reported = o->reported[n - 1],
+    .location = o->location[n - 1], .colocated = o->colocated[n - 1],
+    .sensitive = o->sensitive[n - 1], .hops = NULL, .covered = &o->covered[n - 1], .ev = job->ev,
+  };
+
+  if (job->eval != NULL && o->error == NULL)
+    ml_evaluate_target (job->eval, &r, o->metrics, &o->error);
+  coverage_metrics (o->metrics, job->ev, o->name, o->target, n);
+}
+
+static void
 infer_target (guint idx, gpointer data)
 {
   InferJob *job = data;
   TargetOut *o = &job->out[idx];
   GArray *orders = orders_of (job->ev, o->target);
 
+  o->metrics = g_array_new (FALSE, FALSE, sizeof (MlMetric));
   for (int n = 1; n <= job->windows; n++)
     {
       o->contacts[n - 1] = ml_infer_contacts (job->ev, o->target, n);
@@ -105,6 +156,7 @@ infer_target (guint idx, gpointer data)
       ml_window_set_init (&o->covered[n - 1]);
       if (orders != NULL)
         ml_legal_coverage (orders, n, &o->covered[n - 1], NULL, NULL);
+      score_target (job, o, n);
     }
   ml_infer_rhythm (job->ev, o->target, job->windows, &o->rhythm);
 }
@@ -121,6 +173,8 @@ target_out_clear (TargetOut *o, int windows)
       g_clear_pointer (&o->sensitive[n], g_array_unref);
       ml_window_set_clear (&o->covered[n]);
     }
+  g_clear_pointer (&o->metrics, g_array_unref);
+  g_clear_error (&o->error);
 }
 
 /* ---- writing ----------------------------------------------------------- */
@@ -236,65 +290,34 @@ write_rhythm (Writer *w, const char *t, const MlRhythm *r, GError **error)
                         (gint64) r->sleep_end_h, r->sleep_confidence);
 }
 
-static void
-add_metric (GArray *metrics, int n, const char *scope, const char *metric, double value)
-{
-  MlMetric m = { .n_windows = n, .value = value };
-  g_strlcpy (m.scope, scope, sizeof m.scope);
-  g_strlcpy (m.metric, metric, sizeof m.metric);
-  g_array_append_val (metrics, m);
-}
-
-/* Legal coverage of T at N windows, in days: covered, gaps, retention loss. */
-static void
-coverage_metrics (Writer *w, const char *t, gint64 target, int n)
-{
-  GArray *orders = orders_of (w->ev, target);
-  g_auto(MlWindowSet) covered = { NULL };
-  g_auto(MlWindowSet) gaps = { NULL };
-  MlTime lost = 0;
-
-  if (orders == NULL)
-    return;
-  ml_window_set_init (&covered);
-  ml_window_set_init (&gaps);
-  ml_legal_coverage (orders, n, &covered, &gaps, &lost);
-  add_metric (w->metrics, n, t, "covered_days", (double) ml_window_set_total (&covered) / ML_SECONDS_PER_DAY);
-  add_metric (w->metrics, n, t, "gap_days", (double) ml_window_set_total (&gaps) / ML_SECONDS_PER_DAY);
-  add_metric (w->metrics, n, t, "retention_lost_days", (double) lost / ML_SECONDS_PER_DAY);
-}
-
-static gboolean
-evaluate (Writer *w, const char *t, TargetOut *o, int n, GError **error)
-{
-  MlTargetResult r = {
-    .target = o->target, .target_text = t, .n_windows = n,
-    .contacts = o->contacts[n - 1], .reported = o->reported[n - 1],
-    .location = o->location[n - 1], .colocated = o->colocated[n - 1],
-    .sensitive = o->sensitive[n - 1], .hops = NULL, .covered = &o->covered[n - 1], .ev = w->ev,
-  };
-
-  if (w->eval == NULL)
-    return TRUE;
-  if (!ml_evaluate_target (w->eval, &r, w->metrics, error))
-    return FALSE;
-  return n != w->windows || ml_evaluate_write_details (w->eval, w->db, &r, error);
-}
-
 static gboolean
 write_target (Writer *w, TargetOut *o, GError **error)
 {
-  const char *t = ml_namer_get (w->names, o->target);
+  const char *t = o->name;
 
-  for (int n = 1; n <= w->windows; n++)
+  if (o->error != NULL)
     {
-      if (!write_contacts (w, t, n, o->contacts[n - 1], error)
-          || !write_location (w, t, n, o->location[n - 1], error)
-          || !write_colocation (w, t, n, o->colocated[n - 1], error)
-          || !write_sensitive (w, t, n, o->sensitive[n - 1], error)
-          || !evaluate (w, t, o, n, error))
+      g_propagate_error (error, g_steal_pointer (&o->error));
+      return FALSE;
+    }
+  for (int n = 1; n <= w->windows; n++)
+    if (!write_contacts (w, t, n, o->contacts[n - 1], error)
+        || !write_location (w, t, n, o->location[n - 1], error)
+        || !write_colocation (w, t, n, o->colocated[n - 1], error)
+        || !write_sensitive (w, t, n, o->sensitive[n - 1], error))
+      return FALSE;
+  g_array_append_vals (w->metrics, o->metrics->data, o->metrics->len);
+  if (w->eval != NULL)
+    {
+      int n = w->windows;
+      MlTargetResult r = {
+        .target = o->target, .target_text = t, .n_windows = n,
+        .contacts = o->contacts[n - 1], .reported = o->reported[n - 1],
+        .location = o->location[n - 1], .colocated = o->colocated[n - 1],
+        .sensitive = o->sensitive[n - 1], .hops = NULL, .covered = &o->covered[n - 1], .ev = w->ev,
+      };
+      if (!ml_evaluate_write_details (w->eval, w->db, &r, error))
         return FALSE;
-      coverage_metrics (w, t, o->target, n);
     }
   return write_rhythm (w, t, &o->rhythm, error);
 }
@@ -539,12 +562,15 @@ static gboolean
 infer_all (const Run *r, Writer *w, GArray *named, GError **error)
 {
   g_autofree TargetOut *out = g_new0 (TargetOut, MAX (named->len, 1));
-  InferJob job = { w->ev, named, out, w->windows };
+  InferJob job = { w->ev, named, out, w->eval, w->windows };
   gboolean ok = TRUE;
   gint64 t0 = g_get_monotonic_time ();
 
   for (guint i = 0; i < named->len; i++)
-    out[i].target = g_array_index (named, gint64, i);
+    {
+      out[i].target = g_array_index (named, gint64, i);
+      out[i].name = ml_namer_get (w->names, out[i].target);   /* the namer is not thread-safe */
+    }
   ml_parallel_for (named->len, r->threads, infer_target, &job);
   g_debug ("inferences drawn: %.3f s", (double) (g_get_monotonic_time () - t0) / 1e6);
   for (guint i = 0; ok && i < named->len; i++)

@@ -91,7 +91,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MlEvaluator, ml_evaluator_free)
  * service, a stranger) gets no metrics (returns TRUE).  A target missing
  * from the TARGETS given to ml_evaluator_open() is loaded on demand (one
  * more scan of each big table).  FALSE with ERROR set on SQLite failures;
- * METRICS may then hold a part of R's rows. */
+ * METRICS may then hold a part of R's rows.
+ *
+ * For the TARGETS given to ml_evaluator_open() scoring only reads memory:
+ * calls for them may run on several threads at once (each with its own
+ * METRICS). */
 gboolean ml_evaluate_target (MlEvaluator *e, const MlTargetResult *r, GArray *metrics, GError **error);
 
 /* Case-wide hop reach against the true social graph, scope "all", at

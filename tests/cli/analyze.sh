@@ -18,10 +18,15 @@ targets=$("$SQL" run/cases/default/analysis.db "SELECT count(*) FROM targets WHE
 ok "analyze writes analysis.db, findings.json and tables ($targets targets x 4 orders)"
 
 run_ml 0 analyze run --quiet --threads 2 --out two
-a=$("$SQL" run/cases/default/analysis.db "SELECT * FROM contacts ORDER BY 1,2,3" | sha256sum)
-b=$("$SQL" two/analysis.db "SELECT * FROM contacts ORDER BY 1,2,3" | sha256sum)
-[ "$a" = "$b" ] || fail "contacts differ between 1 and 2 threads"
-ok "the same analysis with 1 and 2 threads"
+# scores are computed on the workers: the metrics too, row for row
+for t in contacts metrics hops places; do
+  a=$("$SQL" run/cases/default/analysis.db "SELECT * FROM $t ORDER BY rowid" | sha256sum)
+  b=$("$SQL" two/analysis.db "SELECT * FROM $t ORDER BY rowid" | sha256sum)
+  [ "$a" = "$b" ] || fail "$t differ between 1 and 2 threads"
+done
+n=$("$SQL" two/analysis.db "SELECT count(*) FROM metrics WHERE metric = 'contacts_recall' AND scope <> 'all'")
+[ "$n" -gt 0 ] || fail "no per-target contacts_recall with 2 threads"
+ok "the same analysis with 1 and 2 threads (contacts, metrics, hops, places; $n per-target recalls)"
 
 run_ml 2 analyze run --quiet
 expect_in err "run/cases/default: exists; use --force"

@@ -314,15 +314,90 @@ typedef struct {
   guint table;                 /* index into names */
   gint64 lo, hi;
   gboolean header;             /* the table's first piece */
+  gboolean last;               /* the table's last piece */
+  gboolean done;               /* formatted (OUT or ERROR set) */
   GString *out;
   GError *error;
 } Piece;
 
+/* Pieces are formatted on the workers in any order and written in order
+ * as soon as they can be: whichever worker finishes the piece that is next
+ * to write becomes the writer, writes every finished piece in sequence and
+ * frees them.  Files go through TABLE.csv.tmp and are renamed when their
+ * last piece is written. */
 typedef struct {
   const char *db_path, *dir;
   GPtrArray *names;            /* tables */
   GArray *pieces;              /* Piece, tables in order, each table's pieces in row order */
+  GMutex lock;
+  guint next;                  /* the next piece to write */
+  gboolean writing;            /* a worker is writing */
+  FILE *file;                  /* the open TABLE.csv.tmp of piece NEXT */
+  char *tmp, *path;
+  GError *error;               /* the first failure: nothing more is written */
 } ExportJob;
+
+/* Write piece P (the next in order) of JOB; FALSE with JOB->error set. */
+static gboolean
+write_piece (ExportJob *job, Piece *p)
+{
+  if (p->error != NULL)
+    {
+      job->error = g_steal_pointer (&p->error);
+      return FALSE;
+    }
+  if (p->header)
+    {
+      g_autofree char *file = g_strconcat ((const char *) job->names->pdata[p->table], ".csv", NULL);
+      job->path = g_build_filename (job->dir, file, NULL);
+      job->tmp = g_strconcat (job->path, ".tmp", NULL);
+      if ((job->file = fopen (job->tmp, "wb")) == NULL)
+        goto fail;
+    }
+  if (fwrite (p->out->str, 1, p->out->len, job->file) != p->out->len)
+    goto fail;
+  g_string_free (g_steal_pointer (&p->out), TRUE);
+  if (!p->last)
+    return TRUE;
+  if (fclose (g_steal_pointer (&job->file)) != 0 || g_rename (job->tmp, job->path) != 0)
+    goto fail;
+  g_clear_pointer (&job->tmp, g_free);
+  g_clear_pointer (&job->path, g_free);
+  return TRUE;
+
+fail:
+  g_set_error (&job->error, ML_ERROR, ML_ERROR_IO, "%s: cannot write: %s", job->path, g_strerror (errno));
+  return FALSE;
+}
+
+/* Piece I is formatted: write it and its finished successors, unless
+ * another worker is doing so (it will find I done). */
+static void
+piece_done (ExportJob *job, guint i)
+{
+  g_mutex_lock (&job->lock);
+  g_array_index (job->pieces, Piece, i).done = TRUE;
+  if (job->writing)
+    {
+      g_mutex_unlock (&job->lock);
+      return;
+    }
+  job->writing = TRUE;
+  while (job->error == NULL && job->next < job->pieces->len
+         && g_array_index (job->pieces, Piece, job->next).done)
+    {
+      Piece *p = &g_array_index (job->pieces, Piece, job->next);
+      gboolean ok;
+      /* write outside the lock: the others go on formatting */
+      g_mutex_unlock (&job->lock);
+      ok = write_piece (job, p);
+      g_mutex_lock (&job->lock);
+      if (ok)
+        job->next++;
+    }
+  job->writing = FALSE;
+  g_mutex_unlock (&job->lock);
+}
 
 static void
 export_piece (guint i, gpointer data)
@@ -331,48 +406,29 @@ export_piece (guint i, gpointer data)
   Piece *p = &g_array_index (job->pieces, Piece, i);
   g_autofree char *sql = g_strdup_printf ("SELECT * FROM \"%s\" WHERE rowid BETWEEN ? AND ? ORDER BY rowid",
                                           (const char *) job->names->pdata[p->table]);
-  g_autoptr(MlDb) db = ml_db_open (job->db_path, ML_DB_READONLY, &p->error);
+  g_autoptr(MlDb) db = NULL;
   g_autoptr(MlStmt) s = NULL;
   g_autofree gboolean *time = NULL;
   MlStep step;
   int cols;
 
   p->out = g_string_new (NULL);
-  if (db == NULL || (s = ml_db_prepare (db, sql, &p->error)) == NULL
-      || !ml_stmt_bind_int64 (s, 1, p->lo, &p->error) || !ml_stmt_bind_int64 (s, 2, p->hi, &p->error))
-    return;
-  cols = ml_stmt_columns (s);
-  time = g_new0 (gboolean, MAX (cols, 1));
-  for (int c = 0; c < cols; c++)
-    time[c] = is_time_column (ml_stmt_column_name (s, c));
-  if (p->header)
-    csv_header (p->out, s, cols);
-  while ((step = ml_stmt_step (s, &p->error)) == ML_STEP_ROW)
-    csv_row (p->out, s, cols, time);
-}
-
-/* Write PIECES[FIRST, LAST) to DIR/TABLE.csv through a temporary file. */
-static gboolean
-write_pieces (const char *dir, const char *table, const GArray *pieces, guint first, guint last, GError **error)
-{
-  g_autofree char *file = g_strconcat (table, ".csv", NULL);
-  g_autofree char *path = g_build_filename (dir, file, NULL);
-  g_autofree char *tmp = g_strconcat (path, ".tmp", NULL);
-  FILE *f = fopen (tmp, "wb");
-  gboolean ok = f != NULL;
-
-  for (guint i = first; ok && i < last; i++)
+  if ((db = ml_db_open (job->db_path, ML_DB_READONLY, &p->error)) != NULL
+      && (s = ml_db_prepare (db, sql, &p->error)) != NULL
+      && ml_stmt_bind_int64 (s, 1, p->lo, &p->error) && ml_stmt_bind_int64 (s, 2, p->hi, &p->error))
     {
-      const GString *out = g_array_index (pieces, Piece, i).out;
-      ok = fwrite (out->str, 1, out->len, f) == out->len;
+      cols = ml_stmt_columns (s);
+      time = g_new0 (gboolean, MAX (cols, 1));
+      for (int c = 0; c < cols; c++)
+        time[c] = is_time_column (ml_stmt_column_name (s, c));
+      if (p->header)
+        csv_header (p->out, s, cols);
+      while ((step = ml_stmt_step (s, &p->error)) == ML_STEP_ROW)
+        csv_row (p->out, s, cols, time);
     }
-  if (f != NULL && fclose (f) != 0)
-    ok = FALSE;
-  if (ok && g_rename (tmp, path) == 0)
-    return TRUE;
-  g_set_error (error, ML_ERROR, ML_ERROR_IO, "%s: cannot write: %s", path, g_strerror (errno));
-  g_unlink (tmp);
-  return FALSE;
+  g_clear_pointer (&s, ml_stmt_free);
+  g_clear_pointer (&db, ml_db_free);
+  piece_done (job, i);
 }
 
 gboolean
@@ -383,7 +439,6 @@ ml_findings_export_csv (const char *db_path, const char *dir, guint threads, GEr
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GArray) pieces = g_array_new (FALSE, FALSE, sizeof (Piece));
   ExportJob job;
-  gboolean ok = TRUE;
   MlStep step;
 
   if (db == NULL || (s = ml_db_prepare (db, "SELECT name FROM sqlite_master WHERE type = 'table' "
@@ -402,7 +457,7 @@ ml_findings_export_csv (const char *db_path, const char *dir, guint threads, GEr
         return FALSE;
       for (gint64 lo = 1; lo == 1 || lo <= last; lo += EXPORT_CHUNK_ROWS)
         {
-          Piece p = { t, lo, lo + EXPORT_CHUNK_ROWS - 1, lo == 1, NULL, NULL };
+          Piece p = { .table = t, .lo = lo, .hi = lo + EXPORT_CHUNK_ROWS - 1, .header = lo == 1 };
           g_array_append_val (pieces, p);
         }
     }
@@ -414,24 +469,24 @@ ml_findings_export_csv (const char *db_path, const char *dir, guint threads, GEr
       return FALSE;
     }
   /* every piece on the workers, each with its own read-only connection */
-  job = (ExportJob) { db_path, dir, names, pieces };
+  for (guint i = 0; i < pieces->len; i++)
+    {
+      Piece *p = &g_array_index (pieces, Piece, i);
+      p->last = i + 1 == pieces->len || g_array_index (pieces, Piece, i + 1).table != p->table;
+    }
+  job = (ExportJob) { .db_path = db_path, .dir = dir, .names = names, .pieces = pieces };
+  g_mutex_init (&job.lock);
   gint64 t0 = g_get_monotonic_time ();
   ml_parallel_for (pieces->len, threads, export_piece, &job);
-  g_debug ("tables: %u pieces formatted in %.3f s", pieces->len, (g_get_monotonic_time () - t0) / 1e6);
-  for (guint i = 0, first = 0; i <= pieces->len; i++)
+  g_debug ("tables: %u pieces formatted and written in %.3f s", pieces->len, (g_get_monotonic_time () - t0) / 1e6);
+  g_mutex_clear (&job.lock);
+  if (job.file != NULL)
     {
-      Piece *p = i < pieces->len ? &g_array_index (pieces, Piece, i) : NULL;
-      if (p != NULL && p->error != NULL && ok)
-        {
-          g_propagate_error (error, g_steal_pointer (&p->error));
-          ok = FALSE;
-        }
-      if (ok && i > first && (p == NULL || p->table != g_array_index (pieces, Piece, first).table))
-        {
-          ok = write_pieces (dir, names->pdata[g_array_index (pieces, Piece, first).table], pieces, first, i, error);
-          first = i;
-        }
+      fclose (job.file);
+      g_unlink (job.tmp);
     }
+  g_free (job.tmp);
+  g_free (job.path);
   for (guint i = 0; i < pieces->len; i++)
     {
       Piece *p = &g_array_index (pieces, Piece, i);
@@ -439,7 +494,12 @@ ml_findings_export_csv (const char *db_path, const char *dir, guint threads, GEr
       if (p->out != NULL)
         g_string_free (p->out, TRUE);
     }
-  return ok;
+  if (job.error != NULL)
+    {
+      g_propagate_error (error, job.error);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* ---- findings.json ----------------------------------------------------- */

@@ -105,7 +105,30 @@ test_export_is_the_same_on_one_thread (void)
   check_export (300001, 1);
 }
 
+/* A table file that cannot be written fails the export with its path;
+ * the tables before it are complete, none is left half-written. */
+static void
+test_export_failure_names_the_file (void)
+{
+  g_autofree char *db = make_db ("findings-fail.db", 300000);
+  g_autofree char *dir = g_strconcat (db, ".tables", NULL);
+  g_autofree char *blocker = g_build_filename (dir, "metrics.csv.tmp", NULL);
+  g_autofree char *daily = g_build_filename (dir, "daily.csv", NULL);
+  g_autofree char *daily_tmp = g_build_filename (dir, "daily.csv.tmp", NULL);
+  g_autofree char *metrics = g_build_filename (dir, "metrics.csv", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_mkdir_with_parents (blocker, 0777) == 0);   /* a directory where the file goes */
+  CU_ASSERT_FALSE (ml_findings_export_csv (db, dir, 2, &error));
+  CU_ASSERT_PTR_NOT_NULL_FATAL (error);
+  CU_ASSERT_PTR_NOT_NULL (strstr (error->message, "metrics.csv"));
+  CU_ASSERT_TRUE (g_file_test (daily, G_FILE_TEST_IS_REGULAR));   /* daily comes first, in full */
+  CU_ASSERT_FALSE (g_file_test (daily_tmp, G_FILE_TEST_EXISTS));
+  CU_ASSERT_FALSE (g_file_test (metrics, G_FILE_TEST_EXISTS));
+}
+
 static CU_TestInfo export_tests[] = {
+  { "export failure names the file", test_export_failure_names_the_file },
   { "export of a small table is one piece", test_export_of_a_small_table_is_one_piece },
   { "export of an empty table is its header", test_export_of_an_empty_table_is_its_header },
   { "export of a big table joins its pieces in row order", test_export_of_a_big_table_joins_its_pieces_in_row_order },

@@ -13,6 +13,7 @@
  * Workload: 1,000 targets x 12 windows must finish in seconds after the
  * provider's indexes exist.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -187,6 +188,7 @@ typedef struct {
   MlEvaluator *eval;          /* NULL without truth */
   GArray *metrics;            /* MlMetric */
   int windows;
+  MlCsvTee *tee;              /* NULL: tables/ exported from the finished database */
 } Writer;
 
 static const char *
@@ -370,6 +372,8 @@ write_evidence (Writer *w, GError **error)
 
   if (b == NULL)
     return FALSE;
+  if (w->tee != NULL)
+    ml_csv_tee_attach (w->tee, w->db, b, "evidence", 8);
   for (guint i = 0; i < w->ev->rows->len; i++)
     {
       const MlEvRow *r = &g_array_index (w->ev->rows, MlEvRow, i);
@@ -594,19 +598,20 @@ run_population (const Run *r, MlEvaluator *eval, MlDb *db, GError **error)
 
 /* tables/ and findings.json from the finished DB_PATH. */
 static gboolean
-write_outputs (const char *db_path, const char *dir, guint threads, char ***summary, GError **error)
+write_outputs (const char *db_path, const char *dir, guint threads, MlCsvTee *tee, char ***summary,
+               GError **error)
 {
   g_autofree char *tables = g_build_filename (dir, "tables", NULL);
   g_autofree char *json = g_build_filename (dir, "findings.json", NULL);
   g_autoptr(MlDb) db = NULL;
 
-  return ml_findings_export_csv (db_path, tables, threads, error)
+  return ml_findings_export_csv (db_path, tables, threads, tee, error)
          && (db = ml_db_open (db_path, ML_DB_READONLY, error)) != NULL
          && ml_findings_write_json (db, json, summary, error);
 }
 
 static gboolean
-analyse (const Run *r, MlDb *db, GError **error)
+analyse (const Run *r, MlDb *db, MlCsvTee *tee, GError **error)
 {
   g_autoptr(GArray) named = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autofree char *directory = g_build_filename (r->run_dir, "directory.csv", NULL);
@@ -619,6 +624,9 @@ analyse (const Run *r, MlDb *db, GError **error)
   g_autoptr(GArray) metrics = g_array_new (FALSE, FALSE, sizeof (MlMetric));
   guint8 key[32];
   Writer w = { 0 };
+
+  if (tee != NULL)
+    ml_row_cache_set_tee (rc, tee);
 
   gint64 t0 = g_get_monotonic_time ();
 
@@ -635,7 +643,7 @@ analyse (const Run *r, MlDb *db, GError **error)
   if (eval == NULL && error != NULL && *error != NULL)
     return FALSE;
   g_debug ("evaluator ready: %.3f s", (double) (g_get_monotonic_time () - t0) / 1e6);
-  w = (Writer) { db, rc, names, ev, eval, metrics, ev->n_windows };
+  w = (Writer) { db, rc, names, ev, eval, metrics, ev->n_windows, tee };
   if (!ml_db_begin (db, error)
       || !write_params (&w, r->c, r->run_dir, r->imported, r->population, named->len, error)
       || (r->cdr && !ml_cdr_analyze_put_params (r->provider, rc, error))
@@ -743,18 +751,29 @@ static gboolean
 analyse_into (Run *r, const char *final, gboolean force, char ***summary, GError **error)
 {
   g_autoptr(MlOutDir) out = ml_outdir_begin (final, force, error);
-  g_autofree char *dbpath = NULL;
+  g_autofree char *dbpath = NULL, *tables = NULL;
   g_autoptr(MlDb) db = NULL;
+  g_autoptr(MlCsvTee) tee = NULL;
 
   if (out == NULL)
     return FALSE;
   dbpath = ml_outdir_file (out, "analysis.db");
+  tables = g_build_filename (ml_outdir_path (out), "tables", NULL);
+  if (g_mkdir_with_parents (tables, 0777) != 0)
+    {
+      g_set_error (error, ML_ERROR, ML_ERROR_IO, "%s: cannot create directory: %s", tables, g_strerror (errno));
+      return FALSE;
+    }
+  /* with a second core, tables/ is formatted while the analysis is written */
+  if (r->threads > 1)
+    tee = ml_csv_tee_new (tables);
   gint64 t0 = g_get_monotonic_time ();
   if ((db = ml_db_create (dbpath, FALSE, error)) == NULL || !ml_findings_create (db, error)
-      || !analyse (r, db, error) || !ml_db_finish (db, error))
+      || !analyse (r, db, tee, error) || !ml_db_finish (db, error))
     return FALSE;
-  g_debug ("analysis.db closed: %.3f s", (double) (g_get_monotonic_time () - t0) / 1e6);
-  if (!write_outputs (dbpath, ml_outdir_path (out), r->threads, summary, error))
+  ml_csv_tee_finish (tee);
+  g_debug ("analysis.db closed, tables streamed: %.3f s", (double) (g_get_monotonic_time () - t0) / 1e6);
+  if (!write_outputs (dbpath, ml_outdir_path (out), r->threads, tee, summary, error))
     return FALSE;
   g_debug ("tables and findings.json written: %.3f s", (double) (g_get_monotonic_time () - t0) / 1e6);
   if (!ml_check_interrupted (error) || !ml_outdir_commit (out, error))

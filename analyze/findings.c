@@ -126,6 +126,7 @@ ml_namer_free (MlNamer *n)
 
 struct MlRowCache {
   MlDb *db;
+  MlCsvTee *tee;             /* NULL: no streaming of tables/ */
   GHashTable *bulks;         /* table name -> MlBulk* */
   const char *last_table;    /* the previous call's table and loader: most calls repeat it */
   MlBulk *last;
@@ -139,6 +140,13 @@ ml_row_cache_new (MlDb *db)
   rc->db = db;
   rc->bulks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) ml_bulk_free);
   return rc;
+}
+
+void
+ml_row_cache_set_tee (MlRowCache *rc, MlCsvTee *tee)
+{
+  g_return_if_fail (rc != NULL && g_hash_table_size (rc->bulks) == 0);
+  rc->tee = tee;
 }
 
 void
@@ -163,6 +171,8 @@ row_bulk (MlRowCache *rc, const char *table, int n, GError **error)
       if ((b = ml_bulk_new (rc->db, table, n, error)) == NULL)
         return NULL;
       g_hash_table_insert (rc->bulks, g_strdup (table), b);
+      if (rc->tee != NULL)
+        ml_csv_tee_attach (rc->tee, rc->db, b, table, n);
     }
   rc->last_table = table;
   rc->last = b;
@@ -306,6 +316,305 @@ csv_row (GString *out, MlStmt *s, int cols, const gboolean *time)
   g_string_append_c (out, '\n');
 }
 
+/* ---- tables/ streamed as they are written (the tee) --------------------- */
+
+typedef enum { AFF_INTEGER, AFF_REAL, AFF_TEXT, AFF_OTHER } Affinity;
+
+typedef struct {
+  MlCsvTee *tee;
+  char *name;
+  int n_cols;
+  Affinity *aff;               /* [n_cols], from the declared types */
+  gboolean *time;              /* [n_cols] */
+  char *path, *tmp;            /* DIR/NAME.csv and its temporary */
+  FILE *file;
+  GString *buf;
+  gint64 rows;
+  gboolean unsafe;             /* a value whose stored form is not predicted here, or a write failed */
+} TeeTable;
+
+typedef struct {
+  TeeTable *table;
+  int n_rows;
+  MlBulkValue *values;         /* text points into the same allocation */
+} TeeBatch;
+
+struct MlCsvTee {
+  char *dir;
+  GPtrArray *tables;           /* TeeTable* */
+  GAsyncQueue *queue;          /* TeeBatch*; &tee->queue ends it */
+  GThread *thread;
+  guint published;             /* tables published as streamed */
+};
+
+#define TEE_FLUSH_BYTES (1 << 20)
+
+static Affinity
+affinity_of (const char *decl)
+{
+  /* SQLite's rules (datatype3.html, 3.1) for the types findings use */
+  if (decl == NULL)
+    return AFF_OTHER;
+  if (g_ascii_strcasecmp (decl, "INTEGER") == 0)
+    return AFF_INTEGER;
+  if (g_ascii_strcasecmp (decl, "REAL") == 0)
+    return AFF_REAL;
+  if (g_ascii_strcasecmp (decl, "TEXT") == 0)
+    return AFF_TEXT;
+  return AFF_OTHER;
+}
+
+static void
+tee_write (TeeTable *t)
+{
+  if (t->buf->len == 0 || t->unsafe)
+    return;
+  if (t->file == NULL && (t->file = fopen (t->tmp, "wb")) == NULL)
+    t->unsafe = TRUE;
+  else if (fwrite (t->buf->str, 1, t->buf->len, t->file) != t->buf->len)
+    t->unsafe = TRUE;
+  g_string_truncate (t->buf, 0);
+}
+
+static void
+tee_real (GString *out, double d)
+{
+  char buf[ML_DTOA_BUF_SIZE];
+  gsize len = ml_dtoa (d, buf);
+
+  g_string_append_len (out, buf, (gssize) len);
+}
+
+/* One value as SQLite would store it in a column of affinity A and the
+ * export would print it; FALSE when that is not predicted here. */
+static gboolean
+tee_value (GString *out, const MlBulkValue *v, Affinity a, gboolean time)
+{
+  gboolean null = v->type == ML_VALUE_NULL || (v->type == ML_VALUE_REAL && isnan (v->v.d));
+  gboolean stored_int = FALSE;
+  gint64 ts = 0;
+
+  if (null)
+    ;
+  else if (v->type == ML_VALUE_INTEGER && a != AFF_REAL)
+    csv_int (out, ts = v->v.i), stored_int = TRUE;
+  else if (v->type == ML_VALUE_INTEGER)
+    tee_real (out, (double) v->v.i);
+  else if (v->type == ML_VALUE_REAL && a == AFF_INTEGER && v->v.d > -9.2e18 && v->v.d < 9.2e18
+           && v->v.d == (double) (gint64) v->v.d)
+    csv_int (out, ts = (gint64) v->v.d), stored_int = TRUE;   /* an integral real in an INTEGER column */
+  else if (v->type == ML_VALUE_REAL && (a == AFF_INTEGER || a == AFF_REAL))
+    tee_real (out, v->v.d);
+  else if (v->type == ML_VALUE_TEXT && (a == AFF_TEXT || a == AFF_OTHER))
+    csv_field (out, v->v.s);
+  else
+    return FALSE;                                   /* text in a numeric column, a real in a text one */
+  if (time)
+    {
+      char buf[ML_TIME_BUF_SIZE] = "";
+      if (stored_int)
+        ml_time_format_buf (ts, buf);
+      else if (!null)
+        return FALSE;
+      g_string_append_c (out, ',');
+      g_string_append (out, buf);
+    }
+  return TRUE;
+}
+
+static void
+tee_format (TeeBatch *b)
+{
+  TeeTable *t = b->table;
+
+  t->rows += b->n_rows;
+  if (t->unsafe)
+    return;
+  for (int r = 0; r < b->n_rows && !t->unsafe; r++)
+    {
+      for (int c = 0; c < t->n_cols; c++)
+        {
+          if (c)
+            g_string_append_c (t->buf, ',');
+          if (!tee_value (t->buf, &b->values[r * t->n_cols + c], t->aff[c], t->time[c]))
+            {
+              t->unsafe = TRUE;
+              break;
+            }
+        }
+      g_string_append_c (t->buf, '\n');
+    }
+  if (t->buf->len >= TEE_FLUSH_BYTES)
+    tee_write (t);
+}
+
+static gpointer
+tee_thread (gpointer data)
+{
+  MlCsvTee *tee = data;
+  gpointer item;
+
+  while ((item = g_async_queue_pop (tee->queue)) != &tee->queue)
+    {
+      tee_format (item);
+      g_free (item);
+    }
+  return NULL;
+}
+
+/* The loader's observer (the writing thread): copy the batch, queue it. */
+static void
+tee_observe (const MlBulkValue *values, int n_rows, int n_cols, gpointer data)
+{
+  TeeTable *t = data;
+  gsize n = (gsize) n_rows * n_cols, text = 0;
+  TeeBatch *b;
+  char *arena;
+
+  for (gsize i = 0; i < n; i++)
+    if (values[i].type == ML_VALUE_TEXT)
+      text += strlen (values[i].v.s) + 1;
+  b = g_malloc (sizeof *b + n * sizeof (MlBulkValue) + text);
+  b->table = t;
+  b->n_rows = n_rows;
+  b->values = (MlBulkValue *) (b + 1);
+  memcpy (b->values, values, n * sizeof (MlBulkValue));
+  arena = (char *) (b->values + n);
+  for (gsize i = 0; i < n; i++)
+    if (values[i].type == ML_VALUE_TEXT)
+      {
+        gsize len = strlen (values[i].v.s) + 1;
+        memcpy (arena, values[i].v.s, len);
+        b->values[i].v.s = arena;
+        arena += len;
+      }
+  g_async_queue_push (t->tee->queue, b);
+}
+
+MlCsvTee *
+ml_csv_tee_new (const char *dir)
+{
+  MlCsvTee *tee = g_new0 (MlCsvTee, 1);
+
+  tee->dir = g_strdup (dir);
+  tee->tables = g_ptr_array_new ();
+  tee->queue = g_async_queue_new ();
+  tee->thread = g_thread_new ("metaleak-csv", tee_thread, tee);
+  return tee;
+}
+
+void
+ml_csv_tee_attach (MlCsvTee *tee, MlDb *db, MlBulk *bulk, const char *table, int n_cols)
+{
+  g_autofree char *sql = g_strdup_printf ("PRAGMA table_info(\"%s\")", table);
+  g_autoptr(MlStmt) s = ml_db_prepare (db, sql, NULL);
+  g_autofree char *file = g_strconcat (table, ".csv", NULL);
+  TeeTable *t = g_new0 (TeeTable, 1);
+  int c = 0;
+
+  t->tee = tee;
+  t->name = g_strdup (table);
+  t->n_cols = n_cols;
+  t->aff = g_new0 (Affinity, n_cols);
+  t->time = g_new0 (gboolean, n_cols);
+  t->path = g_build_filename (tee->dir, file, NULL);
+  t->tmp = g_strconcat (t->path, ".stream", NULL);
+  t->buf = g_string_new (NULL);
+  /* the header, as the export writes it */
+  while (s != NULL && ml_stmt_step (s, NULL) == ML_STEP_ROW)
+    {
+      const char *name = ml_stmt_text (s, 1);
+      if (c < n_cols)
+        {
+          t->aff[c] = affinity_of (ml_stmt_text (s, 2));
+          t->time[c] = is_time_column (name);
+          g_string_append (t->buf, c ? "," : "");
+          csv_field (t->buf, name);
+          if (t->time[c])
+            g_string_append_printf (t->buf, ",%s_utc", name);
+        }
+      c++;
+    }
+  g_string_append_c (t->buf, '\n');
+  t->unsafe = c != n_cols;     /* a column list, or no such table */
+  g_ptr_array_add (tee->tables, t);
+  ml_bulk_observe (bulk, tee_observe, t);
+}
+
+/* Wait until every queued row is formatted and the files are closed. */
+void
+ml_csv_tee_finish (MlCsvTee *tee)
+{
+  if (tee == NULL || tee->thread == NULL)
+    return;
+  g_async_queue_push (tee->queue, &tee->queue);
+  g_thread_join (g_steal_pointer (&tee->thread));
+  for (guint i = 0; i < tee->tables->len; i++)
+    {
+      TeeTable *t = tee->tables->pdata[i];
+      tee_write (t);
+      if (t->file != NULL && fclose (g_steal_pointer (&t->file)) != 0)
+        t->unsafe = TRUE;
+    }
+}
+
+guint
+ml_csv_tee_published (const MlCsvTee *tee)
+{
+  return tee != NULL ? tee->published : 0;
+}
+
+void
+ml_csv_tee_free (MlCsvTee *tee)
+{
+  if (tee == NULL)
+    return;
+  ml_csv_tee_finish (tee);
+  for (guint i = 0; i < tee->tables->len; i++)
+    {
+      TeeTable *t = tee->tables->pdata[i];
+      g_unlink (t->tmp);       /* a no-op once published */
+      g_free (t->name);
+      g_free (t->aff);
+      g_free (t->time);
+      g_free (t->path);
+      g_free (t->tmp);
+      g_string_free (t->buf, TRUE);
+      g_free (t);
+    }
+  g_ptr_array_unref (tee->tables);
+  g_async_queue_unref (tee->queue);
+  g_free (tee->dir);
+  g_free (tee);
+}
+
+/* Publish TABLE's streamed file if it holds all ROWS rows of the finished
+ * table; FALSE (and the file removed) when it must be exported from the
+ * database instead.  ERROR is set only when publishing failed. */
+static gboolean
+tee_publish (MlCsvTee *tee, const char *table, gint64 rows, GError **error)
+{
+  for (guint i = 0; tee != NULL && i < tee->tables->len; i++)
+    {
+      TeeTable *t = tee->tables->pdata[i];
+      if (strcmp (t->name, table) != 0)
+        continue;
+      if (t->unsafe || t->rows != rows)
+        {
+          g_unlink (t->tmp);
+          return FALSE;
+        }
+      if (g_rename (t->tmp, t->path) != 0)
+        {
+          g_set_error (error, ML_ERROR, ML_ERROR_IO, "%s: cannot write: %s", t->path, g_strerror (errno));
+          return FALSE;
+        }
+      tee->published++;
+      return TRUE;
+    }
+  return FALSE;
+}
+
 #define EXPORT_CHUNK_ROWS 131072   /* rows per piece of a table: big tables spread over the workers */
 
 /* One piece of a table's CSV: rows LO..HI by rowid (the tables are
@@ -432,7 +741,7 @@ export_piece (guint i, gpointer data)
 }
 
 gboolean
-ml_findings_export_csv (const char *db_path, const char *dir, guint threads, GError **error)
+ml_findings_export_csv (const char *db_path, const char *dir, guint threads, MlCsvTee *tee, GError **error)
 {
   g_autoptr(MlDb) db = ml_db_open (db_path, ML_DB_READONLY, error);
   g_autoptr(MlStmt) s = NULL;
@@ -454,6 +763,10 @@ ml_findings_export_csv (const char *db_path, const char *dir, guint threads, GEr
                                               (const char *) names->pdata[t]);
       gint64 last = 0;
       if (!ml_db_query_int64 (db, sql, &last, error))
+        return FALSE;
+      if (tee_publish (tee, names->pdata[t], last, error))
+        continue;             /* streamed while it was written, every row */
+      if (error != NULL && *error != NULL)
         return FALSE;
       for (gint64 lo = 1; lo == 1 || lo <= last; lo += EXPORT_CHUNK_ROWS)
         {
@@ -478,7 +791,7 @@ ml_findings_export_csv (const char *db_path, const char *dir, guint threads, GEr
   g_mutex_init (&job.lock);
   gint64 t0 = g_get_monotonic_time ();
   ml_parallel_for (pieces->len, threads, export_piece, &job);
-  g_debug ("tables: %u pieces formatted and written in %.3f s", pieces->len, (g_get_monotonic_time () - t0) / 1e6);
+  g_debug ("tables: %u streamed, %u pieces formatted and written in %.3f s", ml_csv_tee_published (tee), pieces->len, (g_get_monotonic_time () - t0) / 1e6);
   g_mutex_clear (&job.lock);
   if (job.file != NULL)
     {

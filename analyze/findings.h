@@ -37,16 +37,41 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MlNamer, ml_namer_free)
  * transaction commits or the tables are read.  TABLE is compared by
  * address first: pass literals. */
 typedef struct MlRowCache MlRowCache;
+typedef struct MlCsvTee MlCsvTee;
 MlRowCache *ml_row_cache_new (MlDb *db);
+/* Stream every table RC writes to TEE (before the first row). */
+void ml_row_cache_set_tee (MlRowCache *rc, MlCsvTee *tee);
 gboolean ml_row_insert (MlRowCache *rc, const char *table, const char *types, GError **error, ...);
 gboolean ml_row_cache_flush (MlRowCache *rc, GError **error);
 void ml_row_cache_free (MlRowCache *rc);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MlRowCache, ml_row_cache_free)
 
+/* tables/ streamed while the analysis is written: a thread formats the
+ * rows of each attached loader as CSV as soon as SQLite has taken them,
+ * on a core the single writing thread leaves idle, instead of reading
+ * them back from the finished database.  ml_findings_export_csv() then
+ * publishes a streamed table when it holds every row of the table and
+ * each value's stored form was predicted (SQLite's column affinity);
+ * any other table is exported from the database as before.  The output is
+ * the same byte for byte (analyze.sh compares 1 thread, no tee, with 2). */
+MlCsvTee *ml_csv_tee_new (const char *dir);
+/* Stream the rows BULK (N_COLS columns) writes into TABLE of DB. */
+void ml_csv_tee_attach (MlCsvTee *tee, MlDb *db, MlBulk *bulk, const char *table, int n_cols);
+/* Wait for the formatting thread to format every row written so far and
+ * close the files: before ml_findings_export_csv(). */
+void ml_csv_tee_finish (MlCsvTee *tee);
+/* How many tables ml_findings_export_csv() published as streamed. */
+guint ml_csv_tee_published (const MlCsvTee *tee);
+/* Finishes; removes the files not published. */
+void ml_csv_tee_free (MlCsvTee *tee);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MlCsvTee, ml_csv_tee_free)
+
 /* Write every table of the finished database DB_PATH as DIR/NAME.csv
  * (header row, RFC 4180 quoting; time columns also as ISO-8601 *_utc
- * columns), THREADS tables at a time. */
-gboolean ml_findings_export_csv (const char *db_path, const char *dir, guint threads, GError **error);
+ * columns), big tables in pieces on THREADS workers.  Tables TEE (may be
+ * NULL, finished) streamed in full are published as they are. */
+gboolean ml_findings_export_csv (const char *db_path, const char *dir, guint threads, MlCsvTee *tee,
+                                 GError **error);
 
 /* Write PATH (findings.json) from DB's params and metrics tables: the run,
  * the case, the leakage curves, the headline at the longest chain, five

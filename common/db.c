@@ -691,12 +691,13 @@ ml_stmt_column_name (MlStmt *s, int col)
 
 /* ---- bulk loading ------------------------------------------------------ */
 
-typedef enum { BULK_NULL, BULK_INT, BULK_DOUBLE, BULK_STATIC, BULK_COPY } BulkType;
-
-typedef struct {
-  BulkType type;
-  union { gint64 i; double d; const char *s; } v;
-} BulkValue;
+/* The loader's values are what observers get: ml_bulk_text() copies
+ * live in COPIES until the batch is written. */
+typedef MlBulkValue BulkValue;
+#define BULK_NULL ML_VALUE_NULL
+#define BULK_INT ML_VALUE_INTEGER
+#define BULK_DOUBLE ML_VALUE_REAL
+#define BULK_TEXT ML_VALUE_TEXT
 
 #define BULK_MAX_PARAMS 999   /* SQLite's historical limit on parameters per statement */
 
@@ -708,7 +709,17 @@ struct MlBulk {
   int col;                 /* next column of the row being added */
   BulkValue *values;       /* PER * n_cols */
   GStringChunk *copies;    /* ml_bulk_text() strings of the buffered rows */
+  MlBulkObserver observer;
+  gpointer observer_data;
 };
+
+void
+ml_bulk_observe (MlBulk *b, MlBulkObserver fn, gpointer data)
+{
+  g_return_if_fail (b != NULL);
+  b->observer = fn;
+  b->observer_data = data;
+}
 
 static char *
 bulk_sql (const char *table, int n_cols, int rows)
@@ -793,7 +804,7 @@ void
 ml_bulk_static (MlBulk *b, const char *v)
 {
   BulkValue *x = bulk_slot (b);
-  x->type = v != NULL ? BULK_STATIC : BULK_NULL;
+  x->type = v != NULL ? BULK_TEXT : BULK_NULL;
   x->v.s = v;
 }
 
@@ -801,7 +812,7 @@ void
 ml_bulk_text (MlBulk *b, const char *v)
 {
   BulkValue *x = bulk_slot (b);
-  x->type = v != NULL ? BULK_COPY : BULK_NULL;
+  x->type = v != NULL ? BULK_TEXT : BULK_NULL;
   x->v.s = v != NULL ? g_string_chunk_insert (b->copies, v) : NULL;
 }
 
@@ -817,8 +828,7 @@ bulk_run (MlStmt *s, const BulkValue *v, int n, GError **error)
         {
         case BULK_INT: rc = sqlite3_bind_int64 (s->handle, i + 1, v[i].v.i); break;
         case BULK_DOUBLE: rc = sqlite3_bind_double (s->handle, i + 1, v[i].v.d); break;
-        case BULK_STATIC:
-        case BULK_COPY: rc = sqlite3_bind_text (s->handle, i + 1, v[i].v.s, -1, SQLITE_STATIC); break;
+        case BULK_TEXT: rc = sqlite3_bind_text (s->handle, i + 1, v[i].v.s, -1, SQLITE_STATIC); break;
         default: rc = sqlite3_bind_null (s->handle, i + 1); break;
         }
       if (G_UNLIKELY (rc != SQLITE_OK))
@@ -843,6 +853,8 @@ ml_bulk_end_row (MlBulk *b, GError **error)
     return TRUE;
   b->rows = 0;
   ok = bulk_run (b->many, b->values, b->n_cols * b->per, error);
+  if (ok && b->observer != NULL)
+    b->observer (b->values, b->per, b->n_cols, b->observer_data);
   g_string_chunk_clear (b->copies);
   return ok;
 }
@@ -860,6 +872,8 @@ ml_bulk_flush (MlBulk *b, GError **error)
         g_string_chunk_clear (b->copies);
         return FALSE;
       }
+  if (rows > 0 && b->observer != NULL)
+    b->observer (b->values, rows, b->n_cols, b->observer_data);
   g_string_chunk_clear (b->copies);
   return TRUE;
 }

@@ -215,6 +215,21 @@ gboolean ml_bulk_end_row (MlBulk *b, GError **error);
 /* Write the rows still buffered. */
 gboolean ml_bulk_flush (MlBulk *b, GError **error);
 
+/* A value as it was given to a loader: TYPE is ML_VALUE_INTEGER (I),
+ * ML_VALUE_REAL (D), ML_VALUE_TEXT (S) or ML_VALUE_NULL; the column's
+ * affinity has not been applied. */
+typedef struct {
+  MlValueType type;
+  union { gint64 i; double d; const char *s; } v;
+} MlBulkValue;
+
+/* Called with every batch of rows right after SQLite took it: N_ROWS rows
+ * of N_COLS values, row-major, borrowed for the call only. */
+typedef void (*MlBulkObserver) (const MlBulkValue *values, int n_rows, int n_cols, gpointer data);
+
+/* Hand a copy of every row B writes from now on to FN (one observer). */
+void ml_bulk_observe (MlBulk *b, MlBulkObserver fn, gpointer data);
+
 /* Number of columns S returns (0 for a statement returning no rows). */
 int ml_stmt_columns (MlStmt *s);
 

@@ -60,7 +60,7 @@ check_export (gint64 n, guint threads)
   g_autofree char *daily = NULL, *metrics = NULL;
   g_autoptr(GString) want = g_string_new ("target,day,lookups,window\n");
 
-  CU_ASSERT_TRUE_FATAL (ml_findings_export_csv (db, dir, threads, &error));
+  CU_ASSERT_TRUE_FATAL (ml_findings_export_csv (db, dir, threads, NULL, &error));
   g_assert_no_error (error);
   daily = slurp (daily_path);
   metrics = slurp (metrics_path);
@@ -119,7 +119,7 @@ test_export_failure_names_the_file (void)
   g_autoptr(GError) error = NULL;
 
   g_assert_true (g_mkdir_with_parents (blocker, 0777) == 0);   /* a directory where the file goes */
-  CU_ASSERT_FALSE (ml_findings_export_csv (db, dir, 2, &error));
+  CU_ASSERT_FALSE (ml_findings_export_csv (db, dir, 2, NULL, &error));
   CU_ASSERT_PTR_NOT_NULL_FATAL (error);
   CU_ASSERT_PTR_NOT_NULL (strstr (error->message, "metrics.csv"));
   CU_ASSERT_TRUE (g_file_test (daily, G_FILE_TEST_IS_REGULAR));   /* daily comes first, in full */
@@ -127,7 +127,75 @@ test_export_failure_names_the_file (void)
   CU_ASSERT_FALSE (g_file_test (metrics, G_FILE_TEST_EXISTS));
 }
 
+/* Rows of every kind written with a tee attached: the streamed tables/
+ * equals the export from the database byte for byte; a table that also
+ * got a row outside the loader is exported from the database instead. */
+static void
+test_streamed_tables_equal_the_export (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = ml_test_path ("findings-tee.db");
+  g_autofree char *streamed = g_strconcat (path, ".streamed", NULL);
+  g_autofree char *exported = g_strconcat (path, ".exported", NULL);
+  g_autoptr(MlDb) db = ml_db_create (path, FALSE, &error);
+  g_autoptr(MlRowCache) rc = NULL;
+  g_autoptr(MlCsvTee) tee = NULL;
+  static const char *const tables[] = { "metrics", "trips", "coverage", "targets", "uniqueness" };
+
+  g_assert_true (g_mkdir_with_parents (streamed, 0777) == 0);
+  tee = ml_csv_tee_new (streamed);
+  g_assert_true (ml_findings_create (db, &error) && ml_db_begin (db, &error));
+  rc = ml_row_cache_new (db);
+  ml_row_cache_set_tee (rc, tee);
+  for (int i = 0; i < 1000; i++)
+    {
+      /* reals: NAN (NULL), integral, tiny; an integer into a REAL column */
+      double v = i % 4 == 0 ? NAN : i % 4 == 1 ? (double) i : i % 4 == 2 ? 1.0 / (i + 3) : -1e-300 * i;
+      g_assert_true (ml_row_insert (rc, "metrics", "issd", &error, (gint64) i, i % 3 ? "all" : "a,\"b\"",
+                                    "m", v));
+      g_assert_true (ml_row_insert (rc, "trips", "siiiddds", &error, "t", (gint64) 1, (gint64) 1700000000 + i,
+                                    (gint64) 1700003600 + i, 48.5 + i, (double) (i * 2), 0.5, i % 2 ? NULL : "x\ny"));
+      /* a real that is integral into an INTEGER column becomes an integer */
+      g_assert_true (ml_row_insert (rc, "coverage", "ssid", &error, "t", "covered", (gint64) i, (double) (i + 7)));
+    }
+  g_assert_true (ml_row_insert (rc, "targets", "si", &error, "t", (gint64) 1));
+  g_assert_true (ml_row_cache_flush (rc, &error));
+  /* a row behind the loader's back: uniqueness is not streamed in full */
+  g_assert_true (ml_row_insert (rc, "uniqueness", "idi", &error, (gint64) 1, 0.5, (gint64) 10)
+                 && ml_row_cache_flush (rc, &error));
+  g_assert_true (ml_db_exec (db, "INSERT INTO uniqueness VALUES (2, 0.75, 10)", &error));
+  g_assert_true (ml_db_commit (db, &error));
+  g_clear_pointer (&rc, ml_row_cache_free);
+  g_assert_true (ml_db_finish (db, &error));
+  ml_csv_tee_finish (tee);
+  CU_ASSERT_TRUE_FATAL (ml_findings_export_csv (path, streamed, 2, tee, &error));
+  CU_ASSERT_TRUE_FATAL (ml_findings_export_csv (path, exported, 2, NULL, &error));
+  g_assert_no_error (error);
+  CU_ASSERT_EQUAL (ml_csv_tee_published (tee), 4);     /* all but uniqueness */
+  for (gsize i = 0; i < G_N_ELEMENTS (tables); i++)
+    {
+      g_autofree char *file = g_strconcat (tables[i], ".csv", NULL);
+      g_autofree char *a_path = g_build_filename (streamed, file, NULL);
+      g_autofree char *b_path = g_build_filename (exported, file, NULL);
+      g_autofree char *a = slurp (a_path), *b = slurp (b_path);
+      if (strcmp (a, b) != 0)
+        g_printerr ("%s differs\n", file);
+      CU_ASSERT_STRING_EQUAL (a, b);
+    }
+  g_autofree char *uniq = g_build_filename (streamed, "uniqueness.csv", NULL);
+  g_autofree char *text = slurp (uniq);
+  CU_ASSERT_STRING_EQUAL (text, "k,share_unique,people\n1,0.5,10\n2,0.75,10\n");
+  g_autofree char *cov = g_build_filename (streamed, "coverage.csv", NULL);
+  g_autofree char *cov_text = slurp (cov);
+  CU_ASSERT_PTR_NOT_NULL (strstr (cov_text, "\nt,covered,3,1970-01-01T00:00:03Z,10,1970-01-01T00:00:10Z\n"));
+  /* nothing but the tables is left behind */
+  g_autoptr(GDir) d = g_dir_open (streamed, 0, NULL);
+  for (const char *name; (name = g_dir_read_name (d)) != NULL;)
+    CU_ASSERT_TRUE (g_str_has_suffix (name, ".csv"));
+}
+
 static CU_TestInfo export_tests[] = {
+  { "streamed tables equal the export", test_streamed_tables_equal_the_export },
   { "export failure names the file", test_export_failure_names_the_file },
   { "export of a small table is one piece", test_export_of_a_small_table_is_one_piece },
   { "export of an empty table is its header", test_export_of_an_empty_table_is_its_header },

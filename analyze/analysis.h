@@ -151,6 +151,20 @@ ml_ev_in_windows (const MlEvRow *row, int n_windows)
   return row->window < n_windows;
 }
 
+/* The evidence's id-keyed tables (ipinfo, directory, by_handle, by_ip)
+ * hold the gint64 id in the key pointer itself: no allocation per key,
+ * and GHashTable compares such keys inline instead of calling
+ * g_int64_equal() through a pointer to an allocated copy (a cache miss
+ * per probe: 27 % of the time spent writing the evidence table). */
+G_STATIC_ASSERT (sizeof (gpointer) >= sizeof (gint64));
+#define ML_ID_KEY(id) ((gpointer) (gintptr) (id))
+
+static inline GHashTable *
+ml_id_table_new (GDestroyNotify value_free)
+{
+  return g_hash_table_new_full (NULL, NULL, NULL, value_free);
+}
+
 G_END_DECLS
 
 #endif /* ML_ANALYSIS_H */

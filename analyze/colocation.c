@@ -86,7 +86,7 @@ near_place (const MlIpInfo *info, const MlPlaceGuess *g)
 static TargetIp *
 target_ip (Scan *s, const MlLocation *loc, gint64 ip)
 {
-  TargetIp *t = g_hash_table_lookup (s->ips, &ip);
+  TargetIp *t = g_hash_table_lookup (s->ips, ML_ID_KEY (ip));
   const MlIpInfo *info;
 
   if (t != NULL)
@@ -102,7 +102,7 @@ target_ip (Scan *s, const MlLocation *loc, gint64 ip)
                 || (info->cls == ML_IP_BROADBAND && near_place (info, &loc->home));
       t->work = (loc->work.found && ip == loc->work_ip) || near_place (info, &loc->work);
     }
-  g_hash_table_insert (s->ips, g_memdup2 (&ip, sizeof ip), t);
+  g_hash_table_insert (s->ips, ML_ID_KEY (ip), t);
   return t;
 }
 
@@ -145,14 +145,14 @@ acc_get (Scan *s, gint64 handle)
 {
   gpointer pos;
 
-  if (g_hash_table_lookup_extended (s->index, &handle, NULL, &pos))
+  if (g_hash_table_lookup_extended (s->index, ML_ID_KEY (handle), NULL, &pos))
     return &g_array_index (s->accs, Acc, GPOINTER_TO_UINT (pos));
   Acc a = {
     .c = { .handle = handle }, .last_hour = G_MININT64,
     .last_day = G_MININT32, .last_night = G_MININT32, .last_weekday = G_MININT32,
   };
   g_array_append_val (s->accs, a);
-  g_hash_table_insert (s->index, g_memdup2 (&handle, sizeof handle), GUINT_TO_POINTER (s->accs->len - 1));
+  g_hash_table_insert (s->index, ML_ID_KEY (handle), GUINT_TO_POINTER (s->accs->len - 1));
   return &g_array_index (s->accs, Acc, s->accs->len - 1);
 }
 
@@ -209,7 +209,7 @@ scan_ips (Scan *s)
   while (g_hash_table_iter_next (&it, &key, &value))
     {
       const TargetIp *t = value;
-      const GArray *at = ml_evidence_rows_at (s->ev, *(gint64 *) key);
+      const GArray *at = ml_evidence_rows_at (s->ev, (gint64) (gintptr) key);
       for (guint i = 0; i < at->len; i++)
         {
           guint row = g_array_index (at, guint, i);
@@ -269,8 +269,8 @@ ml_infer_colocation (const MlEvidence *ev, gint64 target, int n_windows, const M
 {
   g_return_val_if_fail (ev != NULL && ev->c != NULL, NULL);
   GArray *out = g_array_new (FALSE, FALSE, sizeof (MlCoLocated));
-  g_autoptr(GHashTable) ips = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, target_ip_free);
-  g_autoptr(GHashTable) index = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GHashTable) ips = ml_id_table_new (target_ip_free);
+  g_autoptr(GHashTable) index = ml_id_table_new (NULL);
   g_autoptr(GArray) accs = g_array_new (FALSE, FALSE, sizeof (Acc));
   Scan s = { .ev = ev, .target = target, .n_windows = n_windows, .ips = ips, .index = index, .accs = accs };
   collect_target (&s, loc);

@@ -68,7 +68,7 @@ is_from (const MlEvRow *r, gint64 source, int n_windows)
 static void
 span_add (GHashTable *span, const MlEvRow *r)
 {
-  gpointer key = (gpointer) &r->lookup;
+  gpointer key = ML_ID_KEY (r->lookup);
   guint n = GPOINTER_TO_UINT (g_hash_table_lookup (span, key));
 
   g_hash_table_insert (span, key, GUINT_TO_POINTER (n + 1));
@@ -77,7 +77,7 @@ span_add (GHashTable *span, const MlEvRow *r)
 static void
 span_remove (GHashTable *span, const MlEvRow *r)
 {
-  gpointer key = (gpointer) &r->lookup;
+  gpointer key = ML_ID_KEY (r->lookup);
   guint n = GPOINTER_TO_UINT (g_hash_table_lookup (span, key));
 
   if (n <= 1)
@@ -94,7 +94,7 @@ static void
 mark_span (const MlEvidence *ev, const guint *idx, guint n, gint64 source, int n_windows,
            gboolean *bulk)
 {
-  g_autoptr(GHashTable) span = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GHashTable) span = ml_id_table_new (NULL);
   guint lo = 0, marked = 0;
 
   for (guint hi = 0; hi < n; hi++)
@@ -216,11 +216,11 @@ acc_get (GHashTable *by_handle, GArray *accs, gint64 handle)
 {
   gpointer pos;
 
-  if (g_hash_table_lookup_extended (by_handle, &handle, NULL, &pos))
+  if (g_hash_table_lookup_extended (by_handle, ML_ID_KEY (handle), NULL, &pos))
     return &g_array_index (accs, Acc, GPOINTER_TO_UINT (pos));
   Acc a = { .c = { .handle = handle }, .day = G_MININT32 };
   g_array_append_val (accs, a);
-  g_hash_table_insert (by_handle, g_memdup2 (&handle, sizeof handle), GUINT_TO_POINTER (accs->len - 1));
+  g_hash_table_insert (by_handle, ML_ID_KEY (handle), GUINT_TO_POINTER (accs->len - 1));
   return &g_array_index (accs, Acc, accs->len - 1);
 }
 
@@ -316,7 +316,7 @@ ml_infer_contacts (const MlEvidence *ev, gint64 target, int n_windows)
 
   g_autofree gboolean *pen_bulk = g_new0 (gboolean, rows->len);
   mark_bursts (ev, (const guint *) rows->data, rows->len, target, n_windows, pen_bulk);
-  g_autoptr(GHashTable) index = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GHashTable) index = ml_id_table_new (NULL);
   g_autoptr(GArray) accs = g_array_new (FALSE, FALSE, sizeof (Acc));
   accumulate (ev, target, n_windows, rows, pen_bulk, index, accs);
 

@@ -188,10 +188,10 @@ ml_evidence_new (MlCase *c, MlDb *provider)
   ev->targets = g_array_new (FALSE, TRUE, sizeof (MlTarget));
   g_array_set_clear_func (ev->targets, target_clear);
   ev->rows = g_array_new (FALSE, FALSE, sizeof (MlEvRow));
-  ev->ipinfo = int64_table (g_free);
-  ev->directory = int64_table (dir_entry_free);
-  ev->by_handle = int64_table ((GDestroyNotify) g_array_unref);
-  ev->by_ip = int64_table ((GDestroyNotify) g_array_unref);
+  ev->ipinfo = ml_id_table_new (g_free);
+  ev->directory = ml_id_table_new (dir_entry_free);
+  ev->by_handle = ml_id_table_new ((GDestroyNotify) g_array_unref);
+  ev->by_ip = ml_id_table_new ((GDestroyNotify) g_array_unref);
   return ev;
 }
 
@@ -279,7 +279,7 @@ ip_geolocate (MlGeoIp *geo, MlIpInfo *info, GError **error)
 static const MlIpInfo *
 ip_info (MlEvidence *ev, MlGeoIp *geo, MlStmt *text_stmt, gint64 id, GError **error)
 {
-  MlIpInfo *info = g_hash_table_lookup (ev->ipinfo, &id);
+  MlIpInfo *info = g_hash_table_lookup (ev->ipinfo, ML_ID_KEY (id));
 
   if (info != NULL)
     return info;
@@ -292,7 +292,7 @@ ip_info (MlEvidence *ev, MlGeoIp *geo, MlStmt *text_stmt, gint64 id, GError **er
       g_free (info);
       return NULL;
     }
-  g_hash_table_insert (ev->ipinfo, g_memdup2 (&id, sizeof id), info);
+  g_hash_table_insert (ev->ipinfo, ML_ID_KEY (id), info);
   return info;
 }
 
@@ -391,7 +391,7 @@ dir_add (DirLoad *d, const char *text, char **f, GError **error)
   e->name = g_strdup (f[1]);
   e->category = g_strdup (f[2]);
   e->sensitive = f[3][0] == '1';
-  g_hash_table_replace (d->table, g_memdup2 (&id, sizeof id), e);
+  g_hash_table_replace (d->table, ML_ID_KEY (id), e);
   return TRUE;
 }
 
@@ -427,7 +427,7 @@ ml_evidence_load_directory (MlEvidence *ev, const char *csv_path, GError **error
   g_autoptr(GError) e = NULL;
   g_autofree char *text = NULL;
   g_autoptr(MlStmt) s = NULL;
-  g_autoptr(GHashTable) table = int64_table (dir_entry_free);
+  g_autoptr(GHashTable) table = ml_id_table_new (dir_entry_free);
   DirLoad d = { csv_path, NULL, table, 0 };
 
   g_return_val_if_fail (ev != NULL && ev->provider != NULL && csv_path != NULL, FALSE);
@@ -834,7 +834,7 @@ next_hop (Extractor *x)
     {
       const Met *m = g_ptr_array_index (list, i);
       if (g_hash_table_contains (x->targeted, &m->key)
-          || g_hash_table_contains (x->ev->directory, &m->key))
+          || g_hash_table_contains (x->ev->directory, ML_ID_KEY (m->key)))
         continue;
       g_array_append_val (out, *m);
     }

@@ -121,10 +121,10 @@ index_rows (const MlEvidence *ev, IndexKind kind)
             slot_fill (&t, r->lookup, i);
         }
     }
-  h = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify) g_array_unref);
+  h = ml_id_table_new ((GDestroyNotify) g_array_unref);
   for (gsize i = 0; i <= t.mask; i++)
     if (t.slots[i].used)
-      g_hash_table_insert (h, g_memdup2 (&t.slots[i].key, sizeof (gint64)), t.slots[i].rows);
+      g_hash_table_insert (h, ML_ID_KEY (t.slots[i].key), t.slots[i].rows);
   g_free (t.slots);
   return h;
 }
@@ -158,7 +158,7 @@ ml_evidence_rows_of (const MlEvidence *ev, gint64 target)
   const GArray *a;
 
   g_return_val_if_fail (ev != NULL && ev->by_handle != NULL, no_rows ());
-  a = g_hash_table_lookup (ev->by_handle, &target);
+  a = g_hash_table_lookup (ev->by_handle, ML_ID_KEY (target));
   return a != NULL ? a : no_rows ();
 }
 
@@ -168,7 +168,7 @@ ml_evidence_rows_at (const MlEvidence *ev, gint64 ip)
   const GArray *a;
 
   g_return_val_if_fail (ev != NULL && ev->by_ip != NULL, no_rows ());
-  a = g_hash_table_lookup (ev->by_ip, &ip);
+  a = g_hash_table_lookup (ev->by_ip, ML_ID_KEY (ip));
   return a != NULL ? a : no_rows ();
 }
 
@@ -176,12 +176,12 @@ const MlIpInfo *
 ml_evidence_ip (const MlEvidence *ev, gint64 ip)
 {
   g_return_val_if_fail (ev != NULL, NULL);
-  return ev->ipinfo != NULL ? g_hash_table_lookup (ev->ipinfo, &ip) : NULL;
+  return ev->ipinfo != NULL ? g_hash_table_lookup (ev->ipinfo, ML_ID_KEY (ip)) : NULL;
 }
 
 const MlDirEntry *
 ml_evidence_directory (const MlEvidence *ev, gint64 handle)
 {
   g_return_val_if_fail (ev != NULL, NULL);
-  return ev->directory != NULL ? g_hash_table_lookup (ev->directory, &handle) : NULL;
+  return ev->directory != NULL ? g_hash_table_lookup (ev->directory, ML_ID_KEY (handle)) : NULL;
 }

@@ -80,7 +80,7 @@ ml_namer_new (MlDb *provider, const guint8 *key, GError **error)
 {
   g_autoptr(MlNamer) n = g_new0 (MlNamer, 1);
 
-  n->cache = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  n->cache = ml_id_table_new (g_free);
   n->pseudo = key != NULL;
   if (key != NULL)
     memcpy (n->key, key, sizeof n->key);
@@ -92,7 +92,7 @@ ml_namer_new (MlDb *provider, const guint8 *key, GError **error)
 const char *
 ml_namer_get (MlNamer *n, gint64 handle)
 {
-  char *name = g_hash_table_lookup (n->cache, &handle);
+  char *name = g_hash_table_lookup (n->cache, ML_ID_KEY (handle));
   char pseudo[24];
 
   if (name != NULL)
@@ -108,7 +108,7 @@ ml_namer_get (MlNamer *n, gint64 handle)
       g_free (name);
       name = g_strdup (pseudo);
     }
-  g_hash_table_insert (n->cache, g_memdup2 (&handle, sizeof handle), name);
+  g_hash_table_insert (n->cache, ML_ID_KEY (handle), name);
   return name;
 }
 

@@ -79,7 +79,7 @@ typedef struct {
   const MlEvidence *ev;
   const MlCase *c;
   GArray *ips;                  /* IpStat */
-  GHashTable *ip_index;         /* gint64* ip -> index into ips */
+  GHashTable *ip_index;         /* ip (ML_ID_KEY) -> index into ips */
   GArray *places;               /* Place */
   GArray *point_ip;             /* guint per timeline point: index into ips */
   gint64 bin;                   /* the 30-minute night bin being counted (antennas) */
@@ -142,7 +142,7 @@ ip_stat (Scan *s, gint64 ip)
 {
   gpointer pos;
 
-  if (g_hash_table_lookup_extended (s->ip_index, &ip, NULL, &pos))
+  if (g_hash_table_lookup_extended (s->ip_index, ML_ID_KEY (ip), NULL, &pos))
     return &g_array_index (s->ips, IpStat, GPOINTER_TO_UINT (pos));
   const MlIpInfo *info = ml_evidence_ip (s->ev, ip);
   IpStat st = { .ip = ip, .cls = ML_IP_UNKNOWN, .lat = NAN, .lon = NAN, .radius_km = NAN,
@@ -152,7 +152,7 @@ ip_stat (Scan *s, gint64 ip)
                     .radius_km = info->radius_km, .km_home = NAN };
   st.place = place_of (s, st.lat, st.lon, group_of (st.cls));
   g_array_append_val (s->ips, st);
-  g_hash_table_insert (s->ip_index, g_memdup2 (&ip, sizeof ip), GUINT_TO_POINTER (s->ips->len - 1));
+  g_hash_table_insert (s->ip_index, ML_ID_KEY (ip), GUINT_TO_POINTER (s->ips->len - 1));
   return &g_array_index (s->ips, IpStat, s->ips->len - 1);
 }
 
@@ -440,7 +440,7 @@ ml_infer_location (const MlEvidence *ev, gint64 target, int n_windows)
   g_return_val_if_fail (ev != NULL && ev->c != NULL, NULL);
   MlLocation *loc = location_new ();
   const GArray *rows = ml_evidence_rows_of (ev, target);
-  g_autoptr(GHashTable) ip_index = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GHashTable) ip_index = ml_id_table_new (NULL);
   g_autoptr(GArray) ips = g_array_new (FALSE, FALSE, sizeof (IpStat));
   g_autoptr(GArray) places = g_array_new (FALSE, FALSE, sizeof (Place));
   g_autoptr(GArray) point_ip = g_array_new (FALSE, FALSE, sizeof (guint));

@@ -546,7 +546,7 @@ test_antenna_home_is_the_most_voted_night_bin (void)
     {
       MlIpInfo *info = g_new0 (MlIpInfo, 1);
       *info = (MlIpInfo) { .id = ip, .cls = ML_IP_ANTENNA, .lat = lat[ip], .lon = 2.0, .radius_km = 1 };
-      g_hash_table_insert (ev->ipinfo, g_memdup2 (&ip, sizeof ip), info);
+      g_hash_table_insert (ev->ipinfo, ML_ID_KEY (ip), info);
     }
   /* Y: 2 nights, 3 bins each (20:00, 20:30, 21:00) */
   for (int d = 0; d < 2; d++)

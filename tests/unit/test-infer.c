@@ -56,8 +56,8 @@ fx_new (void)
   f->ev.targets = g_array_new (FALSE, TRUE, sizeof (MlTarget));
   g_array_set_clear_func (f->ev.targets, target_clear);
   f->ev.rows = g_array_new (FALSE, FALSE, sizeof (MlEvRow));
-  f->ev.ipinfo = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
-  f->ev.directory = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, dir_entry_free);
+  f->ev.ipinfo = ml_id_table_new (g_free);
+  f->ev.directory = ml_id_table_new (dir_entry_free);
   return f;
 }
 
@@ -94,7 +94,7 @@ fx_ip (Fx *f, gint64 id, MlIpClass cls, double lat, double lon, double radius, c
   i->radius_km = radius;
   g_snprintf (i->text, sizeof i->text, "10.0.0.%d", (int) id);
   g_strlcpy (i->city, city, sizeof i->city);
-  g_hash_table_insert (f->ev.ipinfo, &i->id, i);
+  g_hash_table_insert (f->ev.ipinfo, ML_ID_KEY (i->id), i);
 }
 
 static void
@@ -106,7 +106,7 @@ fx_dir (Fx *f, gint64 handle, const char *category, gboolean sensitive)
   d->name = g_strdup_printf ("service %d", (int) handle);
   d->category = g_strdup (category);
   d->sensitive = sensitive;
-  g_hash_table_insert (f->ev.directory, &d->handle, d);
+  g_hash_table_insert (f->ev.directory, ML_ID_KEY (d->handle), d);
 }
 
 /* HANDLE as a target of hop HOP with three chained 30-day orders from day 0. */

@@ -82,7 +82,7 @@ struct MlEvaluator {
   GArray *people;                 /* Person, sorted by id */
   GArray *by_handle;              /* guint indices into people, sorted by handle */
   GArray *services;               /* Service, sorted by id */
-  GHashTable *service_by_handle;  /* gint64* handle -> Service* */
+  GHashTable *service_by_handle;  /* handle (ML_ID_KEY) -> Service* */
   GHashTable *truths;             /* gint64* person id -> Truth* */
   MlStmt *place_pos, *city_pos, *home_of, *ties_a, *ties_b, *person_text;
   gboolean reach_done;
@@ -142,7 +142,7 @@ service_by_id (MlEvaluator *e, gint64 id)
 static gboolean
 is_service_handle (MlEvaluator *e, gint64 handle)
 {
-  return g_hash_table_contains (e->service_by_handle, &handle);
+  return g_hash_table_contains (e->service_by_handle, ML_ID_KEY (handle));
 }
 
 static gboolean
@@ -251,7 +251,7 @@ load_services (MlEvaluator *e, GError **error)
   for (guint i = 0; i < e->services->len; i++)
     {
       Service *x = &g_array_index (e->services, Service, i);
-      g_hash_table_insert (e->service_by_handle, &x->handle, x);
+      g_hash_table_insert (e->service_by_handle, ML_ID_KEY (x->handle), x);
     }
   return TRUE;
 }
@@ -663,7 +663,7 @@ ml_evaluator_open (const char *run_dir, GArray *targets, GError **error)
   e->people = g_array_new (FALSE, FALSE, sizeof (Person));
   e->by_handle = g_array_new (FALSE, FALSE, sizeof (guint));
   e->services = g_array_new (FALSE, FALSE, sizeof (Service));
-  e->service_by_handle = g_hash_table_new (g_int64_hash, g_int64_equal);
+  e->service_by_handle = ml_id_table_new (NULL);
   e->truths = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, truth_free);
   if ((e->db = ml_db_open (path, ML_DB_READONLY, error)) == NULL
       || !ml_db_check_schema (e->db, ML_SCHEMA_TRUTH, ML_SCHEMA_TRUTH_VERSION, error)
@@ -774,7 +774,7 @@ eval_brier (MlEvaluator *e, const Truth *t, const MlTargetResult *r, GArray *m)
 static void
 eval_not_messaged (MlEvaluator *e, const Truth *t, const MlTargetResult *r, GArray *m)
 {
-  g_autoptr(GHashTable) messaged = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GHashTable) messaged = ml_id_table_new (NULL);
   GArray *sent = t->scans[SCAN_SENT];
   guint looked = 0, never = 0;
 
@@ -782,7 +782,7 @@ eval_not_messaged (MlEvaluator *e, const Truth *t, const MlTargetResult *r, GArr
     {
       Sent *s = &g_array_index (sent, Sent, i);
       if (day_covered (r->covered, s->day))
-        g_hash_table_add (messaged, &s->recipient);
+        g_hash_table_add (messaged, ML_ID_KEY (s->recipient));
     }
   for (guint i = 0; r->contacts != NULL && i < r->contacts->len; i++)
     {
@@ -791,7 +791,7 @@ eval_not_messaged (MlEvaluator *e, const Truth *t, const MlTargetResult *r, GArr
         continue;
       gint64 person = person_of_handle (e, c->handle);
       looked++;
-      if (person == NO_ID || !g_hash_table_contains (messaged, &person))
+      if (person == NO_ID || !g_hash_table_contains (messaged, ML_ID_KEY (person)))
         never++;
     }
   share_add (m, r, "lookups_not_messaged", never, looked);

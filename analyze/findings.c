@@ -331,6 +331,9 @@ typedef struct {
   GString *buf;
   gint64 rows;
   gboolean unsafe;             /* a value whose stored form is not predicted here, or a write failed */
+  /* the writing thread's rows not queued yet: values, text as offsets into PENDING_TEXT */
+  GArray *pending;             /* MlBulkValue */
+  GString *pending_text;
 } TeeTable;
 
 typedef struct {
@@ -348,6 +351,7 @@ struct MlCsvTee {
 };
 
 #define TEE_FLUSH_BYTES (1 << 20)
+#define TEE_BATCH_VALUES 16384   /* values per queued batch: one wake-up of the formatter each */
 
 static Affinity
 affinity_of (const char *decl)
@@ -462,33 +466,51 @@ tee_thread (gpointer data)
   return NULL;
 }
 
-/* The loader's observer (the writing thread): copy the batch, queue it. */
+/* Queue T's pending rows as one batch (the writing thread). */
+static void
+tee_push (TeeTable *t)
+{
+  gsize n = t->pending->len;
+  TeeBatch *b;
+  char *arena;
+
+  if (n == 0)
+    return;
+  b = g_malloc (sizeof *b + n * sizeof (MlBulkValue) + t->pending_text->len);
+  b->table = t;
+  b->n_rows = (int) (n / (gsize) t->n_cols);
+  b->values = (MlBulkValue *) (b + 1);
+  memcpy (b->values, t->pending->data, n * sizeof (MlBulkValue));
+  arena = (char *) (b->values + n);
+  memcpy (arena, t->pending_text->str, t->pending_text->len);
+  for (gsize i = 0; i < n; i++)
+    if (b->values[i].type == ML_VALUE_TEXT)
+      b->values[i].v.s = arena + (gsize) (guintptr) b->values[i].v.s;
+  g_array_set_size (t->pending, 0);
+  g_string_truncate (t->pending_text, 0);
+  g_async_queue_push (t->tee->queue, b);
+}
+
+/* The loader's observer (the writing thread): copy the rows; queue them
+ * some thousands at a time. */
 static void
 tee_observe (const MlBulkValue *values, int n_rows, int n_cols, gpointer data)
 {
   TeeTable *t = data;
-  gsize n = (gsize) n_rows * n_cols, text = 0;
-  TeeBatch *b;
-  char *arena;
+  gsize n = (gsize) n_rows * n_cols, at = t->pending->len;
 
+  g_array_append_vals (t->pending, values, (guint) n);
   for (gsize i = 0; i < n; i++)
-    if (values[i].type == ML_VALUE_TEXT)
-      text += strlen (values[i].v.s) + 1;
-  b = g_malloc (sizeof *b + n * sizeof (MlBulkValue) + text);
-  b->table = t;
-  b->n_rows = n_rows;
-  b->values = (MlBulkValue *) (b + 1);
-  memcpy (b->values, values, n * sizeof (MlBulkValue));
-  arena = (char *) (b->values + n);
-  for (gsize i = 0; i < n; i++)
-    if (values[i].type == ML_VALUE_TEXT)
-      {
-        gsize len = strlen (values[i].v.s) + 1;
-        memcpy (arena, values[i].v.s, len);
-        b->values[i].v.s = arena;
-        arena += len;
-      }
-  g_async_queue_push (t->tee->queue, b);
+    {
+      MlBulkValue *v = &g_array_index (t->pending, MlBulkValue, at + i);
+      if (v->type != ML_VALUE_TEXT)
+        continue;
+      gsize off = t->pending_text->len;
+      g_string_append_len (t->pending_text, v->v.s, (gssize) strlen (v->v.s) + 1);
+      v->v.s = (const char *) (guintptr) off;
+    }
+  if (t->pending->len >= TEE_BATCH_VALUES)
+    tee_push (t);
 }
 
 MlCsvTee *
@@ -520,6 +542,8 @@ ml_csv_tee_attach (MlCsvTee *tee, MlDb *db, MlBulk *bulk, const char *table, int
   t->path = g_build_filename (tee->dir, file, NULL);
   t->tmp = g_strconcat (t->path, ".stream", NULL);
   t->buf = g_string_new (NULL);
+  t->pending = g_array_new (FALSE, FALSE, sizeof (MlBulkValue));
+  t->pending_text = g_string_new (NULL);
   /* the header, as the export writes it */
   while (s != NULL && ml_stmt_step (s, NULL) == ML_STEP_ROW)
     {
@@ -547,6 +571,8 @@ ml_csv_tee_finish (MlCsvTee *tee)
 {
   if (tee == NULL || tee->thread == NULL)
     return;
+  for (guint i = 0; i < tee->tables->len; i++)
+    tee_push (tee->tables->pdata[i]);
   g_async_queue_push (tee->queue, &tee->queue);
   g_thread_join (g_steal_pointer (&tee->thread));
   for (guint i = 0; i < tee->tables->len; i++)
@@ -580,6 +606,8 @@ ml_csv_tee_free (MlCsvTee *tee)
       g_free (t->path);
       g_free (t->tmp);
       g_string_free (t->buf, TRUE);
+      g_array_unref (t->pending);
+      g_string_free (t->pending_text, TRUE);
       g_free (t);
     }
   g_ptr_array_unref (tee->tables);

@@ -80,7 +80,7 @@ enum { SCAN_STAYS, SCAN_SENT, SCAN_CONTACTS, SCAN_TRIPS };
 struct MlEvaluator {
   MlDb *db;
   GArray *people;                 /* Person, sorted by id */
-  GArray *by_handle;              /* guint indices into people, sorted by handle */
+  GHashTable *by_handle;          /* handle (ML_ID_KEY) -> Person* in people */
   GArray *services;               /* Service, sorted by id */
   GHashTable *service_by_handle;  /* handle (ML_ID_KEY) -> Service* */
   GHashTable *truths;             /* gint64* person id -> Truth* */
@@ -115,20 +115,7 @@ person_by_id (MlEvaluator *e, gint64 id)
 static const Person *
 person_by_handle (MlEvaluator *e, gint64 handle)
 {
-  guint lo = 0, hi = e->by_handle->len;
-
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-      const Person *p = &g_array_index (e->people, Person, g_array_index (e->by_handle, guint, mid));
-      if (p->handle == handle)
-        return p;
-      if (p->handle < handle)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  return NULL;
+  return g_hash_table_lookup (e->by_handle, ML_ID_KEY (handle));
 }
 
 static const Service *
@@ -213,21 +200,15 @@ load_people (MlEvaluator *e, GError **error)
   return st == ML_STEP_DONE;
 }
 
-static int
-cmp_by_handle (gconstpointer pa, gconstpointer pb, gpointer people)
-{
-  const Person *a = &g_array_index ((GArray *) people, Person, *(const guint *) pa);
-  const Person *b = &g_array_index ((GArray *) people, Person, *(const guint *) pb);
-  return a->handle < b->handle ? -1 : a->handle > b->handle;
-}
-
-/* e->by_handle: indices of e->people in handle order. */
+/* e->by_handle: every person by handle (PEOPLE no longer grows). */
 static void
 index_people (MlEvaluator *e)
 {
   for (guint i = 0; i < e->people->len; i++)
-    g_array_append_val (e->by_handle, i);
-  g_array_sort_with_data (e->by_handle, cmp_by_handle, e->people);
+    {
+      Person *p = &g_array_index (e->people, Person, i);
+      g_hash_table_insert (e->by_handle, ML_ID_KEY (p->handle), p);
+    }
 }
 
 static gboolean
@@ -661,7 +642,7 @@ ml_evaluator_open (const char *run_dir, GArray *targets, GError **error)
   path = g_build_filename (run_dir, "truth.db", NULL);
   e = g_new0 (MlEvaluator, 1);
   e->people = g_array_new (FALSE, FALSE, sizeof (Person));
-  e->by_handle = g_array_new (FALSE, FALSE, sizeof (guint));
+  e->by_handle = ml_id_table_new (NULL);
   e->services = g_array_new (FALSE, FALSE, sizeof (Service));
   e->service_by_handle = ml_id_table_new (NULL);
   e->truths = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, truth_free);
@@ -688,7 +669,7 @@ ml_evaluator_free (MlEvaluator *e)
   ml_stmt_free (e->person_text);
   ml_db_free (e->db);
   g_array_unref (e->people);
-  g_array_unref (e->by_handle);
+  g_hash_table_unref (e->by_handle);
   g_array_unref (e->services);
   g_hash_table_unref (e->service_by_handle);
   g_hash_table_unref (e->truths);

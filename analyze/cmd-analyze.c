@@ -340,17 +340,22 @@ write_hops_at (Writer *w, GArray *named, int n, GArray *hops, GError **error)
 }
 
 static gboolean
-write_hops (Writer *w, GArray *named, GError **error)
+write_hops (Writer *w, GArray *named, GArray **hops, GError **error)
 {
-  GArray **hops = ml_infer_hops_all (w->ev, w->windows);   /* every chain length in one search */
-  gboolean ok = TRUE;
-
-  for (int n = 1; ok && n <= w->windows; n++)
-    ok = write_hops_at (w, named, n, hops[n - 1], error);
   for (int n = 1; n <= w->windows; n++)
-    g_array_unref (hops[n - 1]);
-  g_free (hops);
-  return ok;
+    if (!write_hops_at (w, named, n, hops[n - 1], error))
+      return FALSE;
+  return TRUE;
+}
+
+/* The hop reach at every chain length, in one search (pure: it runs
+ * beside the inferences and the writing, on the evidence alone). */
+static gpointer
+search_hops (gpointer data)
+{
+  const Writer *w = data;
+
+  return ml_infer_hops_all (w->ev, w->windows);
 }
 
 /* "pen", "trap+pivot", ...: the orders that returned a row. */
@@ -650,7 +655,14 @@ analyse (const Run *r, MlDb *db, MlCsvTee *tee, GError **error)
       || !write_orders (&w, error) || !write_evidence (&w, error))
     return FALSE;
   g_debug ("evidence written: %.3f s", (double) (g_get_monotonic_time () - t0) / 1e6);
-  if (!infer_all (r, &w, named, error) || !write_hops (&w, named, error))
+  GThread *search = g_thread_new ("metaleak-hops", search_hops, &w);
+  gboolean ok = infer_all (r, &w, named, error);
+  GArray **hops = g_thread_join (search);   /* on failure too: it reads the evidence */
+  ok = ok && write_hops (&w, named, hops, error);
+  for (int n = 1; n <= w.windows; n++)
+    g_array_unref (hops[n - 1]);
+  g_free (hops);
+  if (!ok)
     return FALSE;
   g_debug ("inferences written: %.3f s", (double) (g_get_monotonic_time () - t0) / 1e6);
   if (r->population && !run_population (r, eval, db, error))

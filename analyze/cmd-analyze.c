@@ -212,7 +212,7 @@ write_contacts (Writer *w, const char *t, int n, GArray *contacts, GError **erro
     {
       const MlContact *c = &g_array_index (contacts, MlContact, i);
       gboolean reported = !c->is_service && c->confidence >= 0.5;
-      if (!ml_row_insert (w->rc, "contacts", "sisiiiiddiii", error, t, (gint64) n,
+      if (!ml_row_insert (w->rc, "contacts", "SiSiiiiddiii", error, t, (gint64) n,
                           ml_namer_get (w->names, c->handle), (gint64) c->n_out, (gint64) c->n_in,
                           (gint64) c->days, (gint64) c->bulk, c->score, c->confidence, (gint64) c->rank,
                           (gint64) c->is_service, (gint64) reported))
@@ -226,7 +226,7 @@ write_place (Writer *w, const char *t, int n, const char *kind, const MlPlaceGue
 {
   if (!g->found)
     return TRUE;
-  return ml_row_insert (w->rc, "places", "sisddddi", error, t, (gint64) n, kind, g->lat, g->lon,
+  return ml_row_insert (w->rc, "places", "SiSddddi", error, t, (gint64) n, kind, g->lat, g->lon,
                         g->radius_km, g->confidence, (gint64) g->support);
 }
 
@@ -238,7 +238,7 @@ write_location (Writer *w, const char *t, int n, const MlLocation *loc, GError *
   for (guint i = 0; i < loc->trips->len; i++)
     {
       const MlTrip *trip = &g_array_index (loc->trips, MlTrip, i);
-      if (!ml_row_insert (w->rc, "trips", "siiiddds", error, t, (gint64) n, trip->start, trip->end,
+      if (!ml_row_insert (w->rc, "trips", "Siiiddds", error, t, (gint64) n, trip->start, trip->end,
                           trip->lat, trip->lon, trip->km_from_home, trip->city))
         return FALSE;
     }
@@ -247,7 +247,7 @@ write_location (Writer *w, const char *t, int n, const MlLocation *loc, GError *
   for (guint i = 0; i < loc->timeline->len; i++)
     {
       const MlTimelinePoint *p = &g_array_index (loc->timeline, MlTimelinePoint, i);
-      if (!ml_row_insert (w->rc, "timeline", "siddds", error, t, p->ts, p->lat, p->lon,
+      if (!ml_row_insert (w->rc, "timeline", "SidddS", error, t, p->ts, p->lat, p->lon,
                           p->radius_km, ip_class_name (p->cls)))
         return FALSE;
     }
@@ -260,7 +260,7 @@ write_colocation (Writer *w, const char *t, int n, GArray *co, GError **error)
   for (guint i = 0; i < co->len; i++)
     {
       const MlCoLocated *c = &g_array_index (co, MlCoLocated, i);
-      if (!ml_row_insert (w->rc, "colocation", "sissiid", error, t, (gint64) n,
+      if (!ml_row_insert (w->rc, "colocation", "SiSSiid", error, t, (gint64) n,
                           ml_namer_get (w->names, c->handle), coloc_kind_name (c->kind),
                           (gint64) c->shared_hours, (gint64) c->shared_days, c->confidence))
         return FALSE;
@@ -274,7 +274,7 @@ write_sensitive (Writer *w, const char *t, int n, GArray *hits, GError **error)
   for (guint i = 0; i < hits->len; i++)
     {
       const MlSensitiveHit *h = &g_array_index (hits, MlSensitiveHit, i);
-      if (!ml_row_insert (w->rc, "sensitive", "sisiii", error, t, (gint64) n, h->category,
+      if (!ml_row_insert (w->rc, "sensitive", "Sisiii", error, t, (gint64) n, h->category,
                           (gint64) h->lookups, (gint64) h->services, h->first))
         return FALSE;
     }
@@ -286,9 +286,9 @@ write_rhythm (Writer *w, const char *t, const MlRhythm *r, GError **error)
 {
   for (int d = 0; d < 7; d++)
     for (int h = 0; h < 24; h++)
-      if (!ml_row_insert (w->rc, "rhythm", "siii", error, t, (gint64) d + 1, (gint64) h, (gint64) r->counts[d][h]))
+      if (!ml_row_insert (w->rc, "rhythm", "Siii", error, t, (gint64) d + 1, (gint64) h, (gint64) r->counts[d][h]))
         return FALSE;
-  return ml_row_insert (w->rc, "rhythm_sleep", "siid", error, t, (gint64) r->sleep_start_h,
+  return ml_row_insert (w->rc, "rhythm_sleep", "Siid", error, t, (gint64) r->sleep_start_h,
                         (gint64) r->sleep_end_h, r->sleep_confidence);
 }
 
@@ -412,7 +412,7 @@ write_daily (Writer *w, gint64 target, GError **error)
       if (count > 0 && (r == NULL || ml_day_of (r->ts) != day))
         {
           g_autofree char *d = ml_day_format (day);
-          if (!ml_row_insert (w->rc, "daily", "ssii", error, t, d, count, window))
+          if (!ml_row_insert (w->rc, "daily", "Ssii", error, t, d, count, window))
             return FALSE;
           count = 0;
         }
@@ -469,7 +469,7 @@ write_metrics (Writer *w, GError **error)
   for (guint i = 0; i < w->metrics->len; i++)
     {
       const MlMetric *m = &g_array_index (w->metrics, MlMetric, i);
-      if (!ml_row_insert (w->rc, "metrics", "issd", error, (gint64) m->n_windows, m->scope, m->metric, m->value))
+      if (!ml_row_insert (w->rc, "metrics", "iSSd", error, (gint64) m->n_windows, m->scope, m->metric, m->value))
         return FALSE;
     }
   return TRUE;

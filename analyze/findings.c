@@ -200,6 +200,8 @@ ml_row_insert (MlRowCache *rc, const char *table, const char *types, GError **er
           else
             ml_bulk_double (b, v);
         }
+      else if (types[i] == 'S')
+        ml_bulk_static (b, va_arg (ap, const char *));
       else
         ml_bulk_text (b, va_arg (ap, const char *));
     }

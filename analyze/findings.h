@@ -30,7 +30,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MlNamer, ml_namer_free)
 
 /* Insert one row into TABLE of DB with values from a format string: each
  * character of TYPES is 'i' (gint64), 'd' (double, NAN -> NULL), 's' (const
- * char *, copied; NULL -> NULL), matched by the variadic arguments.  Rows
+ * char *, copied; NULL -> NULL) or 'S' (the same, not copied: it must
+ * outlive ml_row_cache_flush(), as a literal or a namer's name does),
+ * matched by the variadic arguments.  Rows
  * go through one bulk loader per table (common/db.h, MlBulk), owned by the
  * caller's cache (ml_row_cache_*): they reach their table, in order, by
  * the time ml_row_cache_flush() returns, which must come before the

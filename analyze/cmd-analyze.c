@@ -383,9 +383,13 @@ write_evidence (Writer *w, GError **error)
     {
       const MlEvRow *r = &g_array_index (w->ev->rows, MlEvRow, i);
       const MlIpInfo *ip = ml_evidence_ip (w->ev, r->ip);
+      const char *name;
+      gsize len;
       ml_bulk_int64 (b, r->ts);
-      ml_bulk_static (b, ml_namer_get (w->names, r->source));
-      ml_bulk_static (b, ml_namer_get (w->names, r->lookup));
+      name = ml_namer_get_len (w->names, r->source, &len);
+      ml_bulk_static_len (b, name, len);
+      name = ml_namer_get_len (w->names, r->lookup, &len);
+      ml_bulk_static_len (b, name, len);
       ml_bulk_static (b, ip ? ip->text : "?");
       ml_bulk_int64 (b, r->devices);
       ml_bulk_int64 (b, r->window);

@@ -25,6 +25,7 @@
 #include "common/parallel.h"
 #include "common/json.h"
 #include "common/outdir.h"
+#include "common/rng.h"
 #include "common/timeutil.h"
 
 static const char schema_sql[] =
@@ -71,11 +72,20 @@ ml_findings_create (MlDb *db, GError **error)
 
 /* ---- names ------------------------------------------------------------- */
 
+/* A name and its length, in one allocation. */
+typedef struct {
+  gsize len;
+  char text[];
+} Name;
+
+#define NAMER_RECENT 1024          /* direct-mapped: evidence rows repeat handles */
+
 struct MlNamer {
   MlStmt *q;
   gboolean pseudo;
   guint8 key[32];
-  GHashTable *cache;         /* gint64* -> char* */
+  GHashTable *cache;         /* handle (ML_ID_KEY) -> Name* */
+  struct { gint64 handle; const Name *name; } recent[NAMER_RECENT];
 };
 
 MlNamer *
@@ -83,7 +93,7 @@ ml_namer_new (MlDb *provider, const guint8 *key, GError **error)
 {
   g_autoptr(MlNamer) n = g_new0 (MlNamer, 1);
 
-  n->cache = ml_id_table_new (g_free);
+  n->cache = ml_id_table_new (g_free);   /* recent[] is all NULL names */
   n->pseudo = key != NULL;
   if (key != NULL)
     memcpy (n->key, key, sizeof n->key);
@@ -92,27 +102,61 @@ ml_namer_new (MlDb *provider, const guint8 *key, GError **error)
   return g_steal_pointer (&n);
 }
 
+static const Name *
+name_new (const char *text)
+{
+  gsize len = strlen (text);
+  Name *name = g_malloc (sizeof *name + len + 1);
+
+  name->len = len;
+  memcpy (name->text, text, len + 1);
+  return name;
+}
+
+static const Name *
+namer_lookup (MlNamer *n, gint64 handle)
+{
+  guint slot = (guint) (ml_hash64 ((guint64) handle) & (NAMER_RECENT - 1));
+  const Name *name;
+  g_autofree char *text = NULL;
+  char pseudo[24];
+
+  if (n->recent[slot].name != NULL && n->recent[slot].handle == handle)
+    return n->recent[slot].name;
+  if ((name = g_hash_table_lookup (n->cache, ML_ID_KEY (handle))) == NULL)
+    {
+      if (ml_stmt_bind_int64 (n->q, 1, handle, NULL) && ml_stmt_step (n->q, NULL) == ML_STEP_ROW)
+        text = g_strdup (ml_stmt_text (n->q, 0));
+      else
+        text = g_strdup_printf ("#%" G_GINT64_FORMAT, handle);
+      ml_stmt_reset (n->q);
+      if (n->pseudo)
+        {
+          ml_pseudonym (n->key, text, pseudo);
+          g_free (text);
+          text = g_strdup (pseudo);
+        }
+      name = name_new (text);
+      g_hash_table_insert (n->cache, ML_ID_KEY (handle), (gpointer) name);
+    }
+  n->recent[slot].handle = handle;
+  n->recent[slot].name = name;
+  return name;
+}
+
 const char *
 ml_namer_get (MlNamer *n, gint64 handle)
 {
-  char *name = g_hash_table_lookup (n->cache, ML_ID_KEY (handle));
-  char pseudo[24];
+  return namer_lookup (n, handle)->text;
+}
 
-  if (name != NULL)
-    return name;
-  if (ml_stmt_bind_int64 (n->q, 1, handle, NULL) && ml_stmt_step (n->q, NULL) == ML_STEP_ROW)
-    name = g_strdup (ml_stmt_text (n->q, 0));
-  else
-    name = g_strdup_printf ("#%" G_GINT64_FORMAT, handle);
-  ml_stmt_reset (n->q);
-  if (n->pseudo)
-    {
-      ml_pseudonym (n->key, name, pseudo);
-      g_free (name);
-      name = g_strdup (pseudo);
-    }
-  g_hash_table_insert (n->cache, ML_ID_KEY (handle), name);
-  return name;
+const char *
+ml_namer_get_len (MlNamer *n, gint64 handle, gsize *len)
+{
+  const Name *name = namer_lookup (n, handle);
+
+  *len = name->len;
+  return name->text;
 }
 
 void
@@ -236,6 +280,25 @@ is_time_column (const char *name)
     if (g_str_equal (name, names[i]))
       return TRUE;
   return FALSE;
+}
+
+/* V (LEN bytes) as one CSV field. */
+static void
+csv_field_len (GString *out, const char *v, gsize len)
+{
+  if (strcspn (v, ",\"\n\r") >= len)
+    {
+      g_string_append_len (out, v, (gssize) len);
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (gsize i = 0; i < len; i++)
+    {
+      if (v[i] == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, v[i]);
+    }
+  g_string_append_c (out, '"');
 }
 
 static void
@@ -421,7 +484,7 @@ tee_value (GString *out, const MlBulkValue *v, Affinity a, gboolean time)
   else if (v->type == ML_VALUE_REAL && (a == AFF_INTEGER || a == AFF_REAL))
     tee_real (out, v->v.d);
   else if (v->type == ML_VALUE_TEXT && (a == AFF_TEXT || a == AFF_OTHER))
-    csv_field (out, v->v.s);
+    csv_field_len (out, v->v.s, v->len);
   else
     return FALSE;                                   /* text in a numeric column, a real in a text one */
   if (time)
@@ -517,7 +580,7 @@ tee_observe (const MlBulkValue *values, int n_rows, int n_cols, gpointer data)
       if (v->type != ML_VALUE_TEXT)
         continue;
       gsize off = t->pending_text->len;
-      g_string_append_len (t->pending_text, v->v.s, (gssize) strlen (v->v.s) + 1);
+      g_string_append_len (t->pending_text, v->v.s, (gssize) v->len + 1);
       v->v.s = (const char *) (guintptr) off;
     }
   if (t->pending->len >= TEE_BATCH_VALUES)

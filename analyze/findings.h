@@ -25,6 +25,8 @@ gboolean ml_findings_create (MlDb *db, GError **error);
 typedef struct MlNamer MlNamer;
 MlNamer *ml_namer_new (MlDb *provider, const guint8 *key, GError **error);
 const char *ml_namer_get (MlNamer *n, gint64 handle);
+/* The same, with its length in bytes in *LEN. */
+const char *ml_namer_get_len (MlNamer *n, gint64 handle, gsize *len);
 void ml_namer_free (MlNamer *n);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MlNamer, ml_namer_free)
 

@@ -806,6 +806,17 @@ ml_bulk_static (MlBulk *b, const char *v)
   BulkValue *x = bulk_slot (b);
   x->type = v != NULL ? BULK_TEXT : BULK_NULL;
   x->v.s = v;
+  x->len = v != NULL ? (guint32) strlen (v) : 0;
+}
+
+void
+ml_bulk_static_len (MlBulk *b, const char *v, gsize len)
+{
+  BulkValue *x = bulk_slot (b);
+  g_assert (len <= G_MAXINT32);
+  x->type = v != NULL ? BULK_TEXT : BULK_NULL;
+  x->v.s = v;
+  x->len = (guint32) len;
 }
 
 void
@@ -813,7 +824,8 @@ ml_bulk_text (MlBulk *b, const char *v)
 {
   BulkValue *x = bulk_slot (b);
   x->type = v != NULL ? BULK_TEXT : BULK_NULL;
-  x->v.s = v != NULL ? g_string_chunk_insert (b->copies, v) : NULL;
+  x->len = v != NULL ? (guint32) strlen (v) : 0;
+  x->v.s = v != NULL ? g_string_chunk_insert_len (b->copies, v, x->len) : NULL;
 }
 
 /* Bind N values from V to S's parameters 1..N and run it. */
@@ -828,7 +840,7 @@ bulk_run (MlStmt *s, const BulkValue *v, int n, GError **error)
         {
         case BULK_INT: rc = sqlite3_bind_int64 (s->handle, i + 1, v[i].v.i); break;
         case BULK_DOUBLE: rc = sqlite3_bind_double (s->handle, i + 1, v[i].v.d); break;
-        case BULK_TEXT: rc = sqlite3_bind_text (s->handle, i + 1, v[i].v.s, -1, SQLITE_STATIC); break;
+        case BULK_TEXT: rc = sqlite3_bind_text (s->handle, i + 1, v[i].v.s, (int) v[i].len, SQLITE_STATIC); break;
         default: rc = sqlite3_bind_null (s->handle, i + 1); break;
         }
       if (G_UNLIKELY (rc != SQLITE_OK))

@@ -206,6 +206,9 @@ void ml_bulk_double (MlBulk *b, double v);
 void ml_bulk_null (MlBulk *b);
 /* V must outlive the MlBulk (a string literal); NULL is SQL NULL. */
 void ml_bulk_static (MlBulk *b, const char *v);
+/* The same with V's length in bytes, when the caller knows it (V[LEN] is
+ * its terminating NUL). */
+void ml_bulk_static_len (MlBulk *b, const char *v, gsize len);
 /* V is copied until its row is written; NULL is SQL NULL. */
 void ml_bulk_text (MlBulk *b, const char *v);
 
@@ -220,6 +223,7 @@ gboolean ml_bulk_flush (MlBulk *b, GError **error);
  * affinity has not been applied. */
 typedef struct {
   MlValueType type;
+  guint32 len;                /* text: its length in bytes */
   union { gint64 i; double d; const char *s; } v;
 } MlBulkValue;
 

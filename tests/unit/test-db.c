@@ -311,6 +311,26 @@ test_constraint_violation_fails_the_step_and_statement_stays_usable (void)
 
 /* N rows through a bulk loader, N chosen around ML_BULK_ROWS: every row
  * arrives, in order, with each value type intact. */
+/* An observer that checks it sees every row once, in order, as given. */
+static void
+observe_rows (const MlBulkValue *v, int n_rows, int n_cols, gpointer data)
+{
+  int *seen = data;
+
+  CU_ASSERT_EQUAL (n_cols, 4);
+  for (int r = 0; r < n_rows; r++, (*seen)++)
+    {
+      const MlBulkValue *row = v + r * n_cols;
+      CU_ASSERT_EQUAL (row[0].type, ML_VALUE_INTEGER);
+      CU_ASSERT_EQUAL (row[0].v.i, G_MAXINT64 - *seen);
+      CU_ASSERT_EQUAL (row[1].type, ML_VALUE_REAL);
+      CU_ASSERT_EQUAL (row[2].type, *seen % 2 ? ML_VALUE_TEXT : ML_VALUE_NULL);
+      if (*seen % 2)
+        CU_ASSERT_TRUE (row[2].len == 3 && strcmp (row[2].v.s, "odd") == 0);
+      CU_ASSERT_EQUAL (row[3].type, ML_VALUE_NULL);
+    }
+}
+
 static void
 check_bulk_rows (int n)
 {
@@ -324,18 +344,29 @@ check_bulk_rows (int n)
 
   CU_ASSERT_PTR_NOT_NULL_FATAL (db);
   CU_ASSERT_TRUE_FATAL (ml_db_exec (db, "CREATE TABLE t (k INTEGER, x REAL, s TEXT, z INTEGER)", NULL));
+  int seen = 0;
   b = ml_bulk_new (db, "t (k, x, s, z)", 4, &error);
   CU_ASSERT_PTR_NOT_NULL_FATAL (b);
+  ml_bulk_observe (b, observe_rows, &seen);
   CU_ASSERT_TRUE (ml_db_begin (db, NULL));
   for (int r = 0; r < n; r++)
     {
+      char copy[] = "odd";
       ml_bulk_int64 (b, G_MAXINT64 - r);
       ml_bulk_double (b, r + 0.25);
-      ml_bulk_static (b, r % 2 ? "odd" : NULL);
+      /* text three ways: borrowed, borrowed with its length, copied */
+      if (r % 2 == 0)
+        ml_bulk_static (b, NULL);
+      else if (r % 4 == 1)
+        ml_bulk_static_len (b, "odd", 3);
+      else
+        ml_bulk_text (b, copy);
+      memset (copy, 'x', 3);
       ml_bulk_null (b);
       CU_ASSERT_TRUE_FATAL (ml_bulk_end_row (b, &error));
     }
   CU_ASSERT_TRUE (ml_bulk_flush (b, &error));
+  CU_ASSERT_EQUAL (seen, n);          /* the observer saw each row once, after SQLite took it */
   CU_ASSERT_TRUE (ml_db_commit (db, &error));
   g_assert_no_error (error);
   q = ml_db_prepare (db, "SELECT k, x, s, z IS NULL FROM t ORDER BY rowid", NULL);

@@ -121,18 +121,25 @@ coverage_metrics (GArray *metrics, const MlEvidence *ev, const char *t, gint64 t
   add_metric (metrics, n, t, "retention_lost_days", (double) lost / ML_SECONDS_PER_DAY);
 }
 
+/* O's inferences at N windows, as the evaluator takes them. */
+static MlTargetResult
+target_result (TargetOut *o, int n, const MlEvidence *ev)
+{
+  return (MlTargetResult) {
+    .target = o->target, .target_text = o->name, .n_windows = n,
+    .contacts = o->contacts[n - 1], .reported = o->reported[n - 1],
+    .location = o->location[n - 1], .colocated = o->colocated[n - 1],
+    .sensitive = o->sensitive[n - 1], .hops = NULL, .covered = &o->covered[n - 1], .ev = ev,
+  };
+}
+
 /* Score O at N windows against truth, then its legal coverage: the
  * evaluator only reads memory for the named targets, so this runs on the
  * workers. */
 static void
 score_target (InferJob *job, TargetOut *o, int n)
 {
-  MlTargetResult r = {
-    .target = o->target, .target_text = o->name, .n_windows = n,
-    .contacts = o->contacts[n - 1], .reported = o->reported[n - 1],
-    .location = o->location[n - 1], .colocated = o->colocated[n - 1],
-    .sensitive = o->sensitive[n - 1], .hops = NULL, .covered = &o->covered[n - 1], .ev = job->ev,
-  };
+  MlTargetResult r = target_result (o, n, job->ev);
 
   if (job->eval != NULL && o->error == NULL)
     ml_evaluate_target (job->eval, &r, o->metrics, &o->error);
@@ -311,13 +318,7 @@ write_target (Writer *w, TargetOut *o, GError **error)
   g_array_append_vals (w->metrics, o->metrics->data, o->metrics->len);
   if (w->eval != NULL)
     {
-      int n = w->windows;
-      MlTargetResult r = {
-        .target = o->target, .target_text = t, .n_windows = n,
-        .contacts = o->contacts[n - 1], .reported = o->reported[n - 1],
-        .location = o->location[n - 1], .colocated = o->colocated[n - 1],
-        .sensitive = o->sensitive[n - 1], .hops = NULL, .covered = &o->covered[n - 1], .ev = w->ev,
-      };
+      MlTargetResult r = target_result (o, w->windows, w->ev);
       if (!ml_evaluate_write_details (w->eval, w->db, &r, error))
         return FALSE;
     }

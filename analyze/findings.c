@@ -2,10 +2,13 @@
  * and findings.json.
  *
  * The schema below is the contract of docs/analyze/outputs.md.  Rows are
- * inserted through a per-table cache of prepared statements; the CSV export
+ * inserted through a per-table bulk loader (ml_row_insert); the CSV export
  * walks sqlite_master, so a new table is exported without code changes.
- * Workload: ~10^5 rows per case (contacts for every target and window
- * count), written once.
+ * With a second thread the loaders' rows are also streamed to tables/ as
+ * they are written (the tee, below), and the export publishes those files
+ * instead of reading the tables back.
+ * Workload: 10^5-10^6 rows per table for 1,000 targets x 12 windows
+ * (evidence 1.7 M, timeline 1.1 M, contacts 0.8 M), written once.
  */
 #define _GNU_SOURCE 1   /* sync_file_range */
 

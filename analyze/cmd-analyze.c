@@ -660,9 +660,10 @@ analyse (const Run *r, MlDb *db, MlCsvTee *tee, GError **error)
       || !write_orders (&w, error) || !write_evidence (&w, error))
     return FALSE;
   g_debug ("evidence written: %.3f s", (double) (g_get_monotonic_time () - t0) / 1e6);
-  GThread *search = g_thread_new ("metaleak-hops", search_hops, &w);
+  /* with one thread (--threads 1) everything runs in turn */
+  GThread *search = r->threads > 1 ? g_thread_new ("metaleak-hops", search_hops, &w) : NULL;
   gboolean ok = infer_all (r, &w, named, error);
-  GArray **hops = g_thread_join (search);   /* on failure too: it reads the evidence */
+  GArray **hops = search != NULL ? g_thread_join (search) : search_hops (&w);   /* joined on failure too */
   ok = ok && write_hops (&w, named, hops, error);
   for (int n = 1; n <= w.windows; n++)
     g_array_unref (hops[n - 1]);

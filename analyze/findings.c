@@ -307,34 +307,25 @@ csv_field_len (GString *out, const char *v, gsize len)
 static void
 csv_field (GString *out, const char *v)
 {
-  if (v == NULL)
-    return;
-  if (strpbrk (v, ",\"\n\r") == NULL)
-    {
-      g_string_append (out, v);
-      return;
-    }
-  g_string_append_c (out, '"');
-  for (const char *p = v; *p; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
+  if (v != NULL)
+    csv_field_len (out, v, strlen (v));
+}
+
+/* Column I's header NAME, with its *_utc twin for a time column. */
+static void
+csv_header_column (GString *out, int i, const char *name)
+{
+  g_string_append (out, i ? "," : "");
+  csv_field (out, name);
+  if (is_time_column (name))
+    g_string_append_printf (out, ",%s_utc", name);
 }
 
 static void
 csv_header (GString *out, MlStmt *s, int cols)
 {
   for (int i = 0; i < cols; i++)
-    {
-      const char *name = ml_stmt_column_name (s, i);
-      g_string_append (out, i ? "," : "");
-      csv_field (out, name);
-      if (is_time_column (name))
-        g_string_append_printf (out, ",%s_utc", name);
-    }
+    csv_header_column (out, i, ml_stmt_column_name (s, i));
   g_string_append_c (out, '\n');
 }
 
@@ -353,6 +344,16 @@ csv_int (GString *out, gint64 v)
   g_string_append_len (out, p, buf + sizeof buf - p);
 }
 
+/* D as the shortest text that reads back to it (common/dtoa). */
+static void
+csv_real (GString *out, double d)
+{
+  char buf[ML_DTOA_BUF_SIZE];
+  gsize len = ml_dtoa (d, buf);
+
+  g_string_append_len (out, buf, (gssize) len);
+}
+
 /* One row of S; TIME[i] tells whether column i is a time (followed by its
  * ISO-8601 form).  Integers and reals are formatted here, not by SQLite's
  * printf: a real is the shortest text that reads back to the same double
@@ -368,11 +369,7 @@ csv_row (GString *out, MlStmt *s, int cols, const gboolean *time)
       if (type == ML_VALUE_INTEGER)
         csv_int (out, ml_stmt_int64 (s, i));
       else if (type == ML_VALUE_REAL)
-        {
-          char buf[ML_DTOA_BUF_SIZE];
-          gsize len = ml_dtoa (ml_stmt_double (s, i), buf);
-          g_string_append_len (out, buf, (gssize) len);
-        }
+        csv_real (out, ml_stmt_double (s, i));
       else if (type != ML_VALUE_NULL)
         csv_field (out, ml_stmt_text (s, i));
       if (time[i])
@@ -457,14 +454,6 @@ tee_write (TeeTable *t)
   g_string_truncate (t->buf, 0);
 }
 
-static void
-tee_real (GString *out, double d)
-{
-  char buf[ML_DTOA_BUF_SIZE];
-  gsize len = ml_dtoa (d, buf);
-
-  g_string_append_len (out, buf, (gssize) len);
-}
 
 /* One value as SQLite would store it in a column of affinity A and the
  * export would print it; FALSE when that is not predicted here. */
@@ -480,12 +469,12 @@ tee_value (GString *out, const MlBulkValue *v, Affinity a, gboolean time)
   else if (v->type == ML_VALUE_INTEGER && a != AFF_REAL)
     csv_int (out, ts = v->v.i), stored_int = TRUE;
   else if (v->type == ML_VALUE_INTEGER)
-    tee_real (out, (double) v->v.i);
+    csv_real (out, (double) v->v.i);
   else if (v->type == ML_VALUE_REAL && a == AFF_INTEGER && v->v.d > -9.2e18 && v->v.d < 9.2e18
            && v->v.d == (double) (gint64) v->v.d)
     csv_int (out, ts = (gint64) v->v.d), stored_int = TRUE;   /* an integral real in an INTEGER column */
   else if (v->type == ML_VALUE_REAL && (a == AFF_INTEGER || a == AFF_REAL))
-    tee_real (out, v->v.d);
+    csv_real (out, v->v.d);
   else if (v->type == ML_VALUE_TEXT && (a == AFF_TEXT || a == AFF_OTHER))
     csv_field_len (out, v->v.s, v->len);
   else
@@ -629,10 +618,7 @@ ml_csv_tee_attach (MlCsvTee *tee, MlDb *db, MlBulk *bulk, const char *table, int
         {
           t->aff[c] = affinity_of (ml_stmt_text (s, 2));
           t->time[c] = is_time_column (name);
-          g_string_append (t->buf, c ? "," : "");
-          csv_field (t->buf, name);
-          if (t->time[c])
-            g_string_append_printf (t->buf, ",%s_utc", name);
+          csv_header_column (t->buf, c, name);
         }
       c++;
     }

@@ -20,6 +20,16 @@ typedef void (*MlChunkFunc) (guint chunk, gpointer data);
  * when every chunk is done. */
 void ml_parallel_for (guint n_chunks, guint threads, MlChunkFunc func, gpointer data);
 
+/* The same loop in the background, for a consumer that takes the results
+ * in order while they are made: THREADS (>= 1) threads of their own take the
+ * chunks in increasing order.  ml_parallel_wait() blocks until CHUNK is
+ * done; ml_parallel_join() waits for every chunk, joins the threads and
+ * frees RUN (NULL is ignored). */
+typedef struct MlParallelRun MlParallelRun;
+MlParallelRun *ml_parallel_start (guint n_chunks, guint threads, MlChunkFunc func, gpointer data);
+void ml_parallel_wait (MlParallelRun *run, guint chunk);
+void ml_parallel_join (MlParallelRun *run);
+
 /* The default thread count: the number of online processors. */
 guint ml_parallel_default_threads (void);
 

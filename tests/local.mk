@@ -17,7 +17,8 @@ common_unit_tests = \
 	tests/unit/test-geo \
 	tests/unit/test-progress \
 	tests/unit/test-dtoa \
-	tests/unit/test-sha256
+	tests/unit/test-sha256 \
+	tests/unit/test-parallel
 check_PROGRAMS += $(common_unit_tests)
 TESTS += $(common_unit_tests)
 
@@ -31,6 +32,7 @@ tests_unit_test_geo_LDADD = $(ML_TEST_LDADD)
 tests_unit_test_progress_LDADD = $(ML_TEST_LDADD)
 tests_unit_test_dtoa_LDADD = $(ML_TEST_LDADD)
 tests_unit_test_sha256_LDADD = $(ML_TEST_LDADD)
+tests_unit_test_parallel_LDADD = $(ML_TEST_LDADD)
 
 cli_tests = \
 	tests/cli/usage.sh \

@@ -18,8 +18,9 @@ targets=$("$SQL" run/cases/default/analysis.db "SELECT count(*) FROM targets WHE
 ok "analyze writes analysis.db, findings.json and tables ($targets targets x 4 orders)"
 
 run_ml 0 analyze run --quiet --threads 2 --out two
-# scores are computed on the workers: the metrics too, row for row
-for t in contacts metrics hops places; do
+# scores are computed on the workers, and the evidence is written aside
+# and copied in: the same rows either way
+for t in contacts metrics hops places evidence; do
   a=$("$SQL" run/cases/default/analysis.db "SELECT * FROM $t ORDER BY rowid" | sha256sum)
   b=$("$SQL" two/analysis.db "SELECT * FROM $t ORDER BY rowid" | sha256sum)
   [ "$a" = "$b" ] || fail "$t differ between 1 and 2 threads"
@@ -31,9 +32,10 @@ for f in run/cases/default/tables/*.csv; do
 done
 [ "$(ls two/tables | wc -l)" = "$(ls run/cases/default/tables | wc -l)" ] || fail "the two runs wrote different tables"
 ls two/tables | grep -qv '\.csv$' && fail "a temporary file is left in tables/: $(ls two/tables)"
+[ "$(ls two | tr '\n' ' ')" = "analysis.db findings.json tables " ] || fail "two/ holds more than the outputs: $(ls two)"
 n=$("$SQL" two/analysis.db "SELECT count(*) FROM metrics WHERE metric = 'contacts_recall' AND scope <> 'all'")
 [ "$n" -gt 0 ] || fail "no per-target contacts_recall with 2 threads"
-ok "the same analysis with 1 and 2 threads (contacts, metrics, hops, places; $n per-target recalls)"
+ok "the same analysis with 1 and 2 threads (contacts, metrics, hops, places, evidence; $n per-target recalls)"
 
 run_ml 2 analyze run --quiet
 expect_in err "run/cases/default: exists; use --force"

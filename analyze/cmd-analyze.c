@@ -170,9 +170,9 @@ infer_target (guint idx, gpointer data)
   GArray *orders = orders_of (job->ev, o->target);
 
   o->metrics = g_array_new (FALSE, FALSE, sizeof (MlMetric));
+  ml_infer_contacts_each (job->ev, o->target, job->windows, o->contacts);
   for (int n = 1; n <= job->windows; n++)
     {
-      o->contacts[n - 1] = ml_infer_contacts (job->ev, o->target, n);
       o->reported[n - 1] = ml_contacts_reported (o->contacts[n - 1]);
       o->location[n - 1] = ml_infer_location (job->ev, o->target, n);
       o->colocated[n - 1] = ml_infer_colocation (job->ev, o->target, n, o->location[n - 1]);

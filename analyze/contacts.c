@@ -27,6 +27,7 @@
  * row index plus the rows of that source within BURST_SECONDS.
  */
 #include <math.h>
+#include <string.h>
 
 #include "analyze/infer.h"
 
@@ -189,41 +190,6 @@ source_in_burst (const MlEvidence *ev, guint row_index, int n_windows)
   return bulk[p - lo];
 }
 
-/* The end of the first N_WINDOWS windows of TARGET's orders; FALLBACK when
- * TARGET has no order (a contact of a target). */
-static MlTime
-windows_end (const MlEvidence *ev, gint64 target, int n_windows, MlTime fallback)
-{
-  MlTime end = G_MININT64;
-
-  for (guint i = 0; ev->targets != NULL && i < ev->targets->len; i++)
-    {
-      const MlTarget *t = &g_array_index (ev->targets, MlTarget, i);
-      if (t->handle != target || t->orders == NULL)
-        continue;
-      for (guint k = 0; k < t->orders->len; k++)
-        {
-          const MlOrder *o = &g_array_index (t->orders, MlOrder, k);
-          if (o->position < n_windows && !ml_window_is_empty (&o->returned))
-            end = MAX (end, o->returned.end);
-        }
-    }
-  return end == G_MININT64 ? fallback : end;
-}
-
-static Acc *
-acc_get (GHashTable *by_handle, GArray *accs, gint64 handle)
-{
-  gpointer pos;
-
-  if (g_hash_table_lookup_extended (by_handle, ML_ID_KEY (handle), NULL, &pos))
-    return &g_array_index (accs, Acc, GPOINTER_TO_UINT (pos));
-  Acc a = { .c = { .handle = handle }, .day = G_MININT32 };
-  g_array_append_val (accs, a);
-  g_hash_table_insert (by_handle, ML_ID_KEY (handle), GUINT_TO_POINTER (accs->len - 1));
-  return &g_array_index (accs, Acc, accs->len - 1);
-}
-
 /* Count one lookup at T between the target and A's handle. */
 static void
 acc_add (Acc *a, MlTime t, gboolean out, gboolean bulk)
@@ -260,7 +226,7 @@ acc_add (Acc *a, MlTime t, gboolean out, gboolean bulk)
 
 /* Score and confidence of A, the windows ending at END. */
 static void
-acc_score (const MlEvidence *ev, Acc *a, MlTime end)
+acc_score (Acc *a, MlTime end)
 {
   double age = MAX (0.0, (double) (end - a->c.last) / ML_SECONDS_PER_DAY);
   double off = (double) a->off_hours / (a->off_hours + OFF_HOURS_HALF);
@@ -272,7 +238,6 @@ acc_score (const MlEvidence *ev, Acc *a, MlTime end)
    * the reported set never shrinks when an order is renewed. */
   a->c.score = evidence + W_RECENCY * exp (-age / RECENCY_DAYS);
   a->c.confidence = 1.0 / (1.0 + exp (-CONF_SLOPE * (evidence + W_RECENCY - CONF_MIDPOINT)));
-  a->c.is_service = ml_evidence_directory (ev, a->c.handle) != NULL;
 }
 
 static gint
@@ -285,55 +250,234 @@ by_score (gconstpointer pa, gconstpointer pb)
   return (a->handle > b->handle) - (a->handle < b->handle);
 }
 
-/* Accumulate every row of ROWS in the windows into ACCS; PEN_BULK marks
- * the target's own lookups inside bursts. */
-static void
-accumulate (const MlEvidence *ev, gint64 target, int n_windows, const GArray *rows,
-            const gboolean *pen_bulk, GHashTable *index, GArray *accs)
+/* ---- every window count in one pass --------------------------------------
+ *
+ * A row's burst flag can only turn on as windows are added (a stretch with
+ * enough distinct handles keeps them), so each row carries the first window
+ * count at which it is bulk.  Each row is also mapped to its contact's
+ * accumulator once.  When the windows of the target's rows rise with time
+ * (the usual case) the rows of window count N are a prefix of those of
+ * N + 1 and the accumulators just go on; they are rebuilt for a count at
+ * which an earlier row turns bulk, and for every count otherwise.  Each
+ * count's contacts are then the same, value for value, as when computed
+ * alone (test-infer compares them with a from-scratch reference). */
+
+#define BULK_NEVER G_MAXUINT8
+
+typedef struct {
+  guint slot;                   /* the contact's accumulator */
+  MlTime ts;
+  guint8 window;
+  guint8 bulk_from;             /* first window count at which the row is bulk */
+  gboolean out;                 /* the target looked the contact up */
+} Item;
+
+typedef struct {
+  GArray *items;                /* Item, row order */
+  GArray *handles;              /* gint64 per slot */
+  GArray *services;             /* gboolean per slot: listed in the directory */
+  gboolean rising;              /* items' windows never fall */
+} Plan;
+
+/* The first window count in [FROM, TO] at which row RI, a lookup of the
+ * target by another handle, lies in a burst of its source. */
+static guint8
+trap_bulk_from (const MlEvidence *ev, guint ri, int from, int to)
 {
-  for (guint i = 0; i < rows->len; i++)
+  if (!source_in_burst (ev, ri, to))
+    return BULK_NEVER;
+  for (int n = MAX (from, row_at (ev, ri)->window + 1); n < to; n++)
+    if (source_in_burst (ev, ri, n))
+      return (guint8) n;
+  return (guint8) to;
+}
+
+/* The first window count in [FROM, TO] at which each of the target's own
+ * lookups IDX[0..N) is bulk, into PEN_FROM. */
+static void
+pen_bulk_from (const MlEvidence *ev, const guint *idx, guint n, gint64 target, int from, int to,
+               guint8 *pen_from)
+{
+  g_autofree gboolean *bulk = g_new0 (gboolean, MAX (n, 1));
+  gboolean any = FALSE;
+
+  memset (pen_from, BULK_NEVER, n);
+  mark_bursts (ev, idx, n, target, to, bulk);
+  for (guint i = 0; i < n && !any; i++)
+    any = bulk[i];
+  for (int w = from; any && w <= to; w++)
     {
-      guint ri = g_array_index (rows, guint, i);
-      const MlEvRow *r = row_at (ev, ri);
-      if (!ml_ev_in_windows (r, n_windows) || r->source == r->lookup)
-        continue;
-      if (r->source == target)
-        acc_add (acc_get (index, accs, r->lookup), r->ts, TRUE, pen_bulk[i]);
-      else if (r->lookup == target)
-        acc_add (acc_get (index, accs, r->source), r->ts, FALSE,
-                 source_in_burst (ev, ri, n_windows));
+      memset (bulk, 0, n * sizeof *bulk);
+      mark_bursts (ev, idx, n, target, w, bulk);
+      for (guint i = 0; i < n; i++)
+        if (bulk[i] && pen_from[i] == BULK_NEVER)
+          pen_from[i] = (guint8) w;
     }
 }
 
-GArray *
-ml_infer_contacts (const MlEvidence *ev, gint64 target, int n_windows)
+static void
+plan_init (Plan *p, const MlEvidence *ev, gint64 target, const GArray *rows, int from, int to)
 {
-  g_return_val_if_fail (ev != NULL, NULL);
-  GArray *out = g_array_new (FALSE, FALSE, sizeof (MlContact));
-  const GArray *rows = ml_evidence_rows_of (ev, target);
-  if (rows == NULL || rows->len == 0)
-    return out;
+  const guint *idx = (const guint *) rows->data;
+  g_autofree guint8 *pen_from = g_new (guint8, MAX (rows->len, 1));
+  g_autoptr(GHashTable) slots = ml_id_table_new (NULL);
+  int last_window = 0;
 
-  g_autofree gboolean *pen_bulk = g_new0 (gboolean, rows->len);
-  mark_bursts (ev, (const guint *) rows->data, rows->len, target, n_windows, pen_bulk);
-  g_autoptr(GHashTable) index = ml_id_table_new (NULL);
-  g_autoptr(GArray) accs = g_array_new (FALSE, FALSE, sizeof (Acc));
-  accumulate (ev, target, n_windows, rows, pen_bulk, index, accs);
-
-  MlTime last = 0;
-  for (guint i = 0; i < accs->len; i++)
-    last = MAX (last, g_array_index (accs, Acc, i).c.last);
-  MlTime end = windows_end (ev, target, n_windows, last + 1);
-  for (guint i = 0; i < accs->len; i++)
+  p->items = g_array_sized_new (FALSE, FALSE, sizeof (Item), rows->len);
+  p->handles = g_array_new (FALSE, FALSE, sizeof (gint64));
+  p->services = g_array_new (FALSE, FALSE, sizeof (gboolean));
+  p->rising = TRUE;
+  pen_bulk_from (ev, idx, rows->len, target, from, to, pen_from);
+  for (guint i = 0; i < rows->len; i++)
     {
-      Acc *a = &g_array_index (accs, Acc, i);
-      acc_score (ev, a, end);
+      const MlEvRow *r = row_at (ev, idx[i]);
+      gpointer slot;
+      gint64 other;
+      Item it = { .ts = r->ts, .window = r->window };
+      if (!ml_ev_in_windows (r, to) || r->source == r->lookup)
+        continue;
+      if (r->source == target)
+        it.out = TRUE, it.bulk_from = pen_from[i], other = r->lookup;
+      else if (r->lookup == target)
+        it.out = FALSE, it.bulk_from = trap_bulk_from (ev, idx[i], from, to), other = r->source;
+      else
+        continue;
+      if (!g_hash_table_lookup_extended (slots, ML_ID_KEY (other), NULL, &slot))
+        {
+          gboolean service = ml_evidence_directory (ev, other) != NULL;
+          slot = GUINT_TO_POINTER (p->handles->len);
+          g_hash_table_insert (slots, ML_ID_KEY (other), slot);
+          g_array_append_val (p->handles, other);
+          g_array_append_val (p->services, service);
+        }
+      it.slot = GPOINTER_TO_UINT (slot);
+      p->rising = p->rising && r->window >= last_window;
+      last_window = r->window;
+      g_array_append_val (p->items, it);
+    }
+}
+
+static void
+plan_clear (Plan *p)
+{
+  g_clear_pointer (&p->items, g_array_unref);
+  g_clear_pointer (&p->handles, g_array_unref);
+  g_clear_pointer (&p->services, g_array_unref);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Plan, plan_clear)
+
+/* END[n] for n in [FROM, TO]: the end of the first n windows of TARGET's
+ * orders, G_MININT64 when it has none (a contact of a target). */
+static void
+windows_ends (const MlEvidence *ev, gint64 target, int from, int to, MlTime *end)
+{
+  for (int n = from; n <= to; n++)
+    end[n] = G_MININT64;
+  for (guint i = 0; ev->targets != NULL && i < ev->targets->len; i++)
+    {
+      const MlTarget *t = &g_array_index (ev->targets, MlTarget, i);
+      if (t->handle != target || t->orders == NULL)
+        continue;
+      for (guint k = 0; k < t->orders->len; k++)
+        {
+          const MlOrder *o = &g_array_index (t->orders, MlOrder, k);
+          if (ml_window_is_empty (&o->returned))
+            continue;
+          for (int n = MAX (from, o->position + 1); n <= to; n++)
+            end[n] = MAX (end[n], o->returned.end);
+        }
+    }
+}
+
+/* The contacts at N windows from the accumulators ACCS. */
+static GArray *
+snapshot (const Plan *p, Acc *accs, MlTime end)
+{
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (MlContact));
+  MlTime last = 0;
+
+  for (guint s = 0; s < p->handles->len; s++)
+    if (accs[s].c.n_out + accs[s].c.n_in > 0)
+      last = MAX (last, accs[s].c.last);
+  if (end == G_MININT64)
+    end = last + 1;
+  for (guint s = 0; s < p->handles->len; s++)
+    {
+      Acc *a = &accs[s];
+      if (a->c.n_out + a->c.n_in == 0)
+        continue;
+      acc_score (a, end);
+      a->c.is_service = g_array_index (p->services, gboolean, s);
       g_array_append_val (out, a->c);
     }
   g_array_sort (out, by_score);
   for (guint i = 0; i < out->len; i++)
     g_array_index (out, MlContact, i).rank = (int) i + 1;
   return out;
+}
+
+static void
+accs_reset (const Plan *p, Acc *accs)
+{
+  for (guint s = 0; s < p->handles->len; s++)
+    accs[s] = (Acc) { .c = { .handle = g_array_index (p->handles, gint64, s) }, .day = G_MININT32 };
+}
+
+/* OUT[n - 1] for every n in [FROM, TO]. */
+static void
+contacts_range (const MlEvidence *ev, gint64 target, int from, int to, GArray **out)
+{
+  const GArray *rows = ml_evidence_rows_of (ev, target);
+  g_auto(Plan) p = { NULL };
+  MlTime end[65];
+  guint done = 0;
+
+  g_assert (from >= 1 && from <= to && to <= 64);
+  plan_init (&p, ev, target, rows, from, to);
+  windows_ends (ev, target, from, to, end);
+  g_autofree Acc *accs = g_new (Acc, MAX (p.handles->len, 1));
+  const Item *items = (const Item *) p.items->data;
+  for (int n = from; n <= to; n++)
+    {
+      gboolean rebuild = !p.rising || n == from;
+      for (guint k = 0; k < done && !rebuild; k++)
+        rebuild = items[k].bulk_from == n;
+      if (rebuild)
+        {
+          accs_reset (&p, accs);
+          done = 0;
+        }
+      for (guint k = done; k < p.items->len; k++)
+        {
+          const Item *it = &items[k];
+          if (it->window >= n)
+            {
+              if (p.rising)
+                break;
+              continue;
+            }
+          acc_add (&accs[it->slot], it->ts, it->out, it->bulk_from <= n);
+          done = k + 1;
+        }
+      out[n - 1] = snapshot (&p, accs, end[n]);
+    }
+}
+
+GArray *
+ml_infer_contacts (const MlEvidence *ev, gint64 target, int n_windows)
+{
+  GArray *out[64] = { NULL };
+
+  g_return_val_if_fail (ev != NULL && n_windows >= 1 && n_windows <= 64, NULL);
+  contacts_range (ev, target, n_windows, n_windows, out);
+  return out[n_windows - 1];
+}
+
+void
+ml_infer_contacts_each (const MlEvidence *ev, gint64 target, int n_max, GArray **out)
+{
+  g_return_if_fail (ev != NULL && out != NULL && n_max >= 1 && n_max <= 64);
+  contacts_range (ev, target, 1, n_max, out);
 }
 
 GArray *

@@ -525,6 +525,103 @@ test_hops_of_every_window_count_match_one_search_each (void)
     }
 }
 
+/* ---- contacts of every window count ---- */
+
+/* A burst: SOURCE looks up COUNT distinct handles (from FIRST on) within
+ * about a minute and a half from TS, window by window as the time falls. */
+static void
+fx_burst (Fx *f, MlTime ts, gint64 source, gint64 first, int count, int day0_window, GRand *rand,
+          gboolean shuffle)
+{
+  for (int k = 0; k < count; k++)
+    {
+      MlTime t = ts + k * 6;
+      int w = (int) ((t - at (0, 0)) / (30 * 86400)) + day0_window;
+      if (shuffle)
+        w = g_rand_int_range (rand, 0, 6);
+      fx_row (f, t, source, first + k, 1, CLAMP (w, 0, 5));
+    }
+}
+
+static void
+expect_same_contacts (GArray *a, GArray *b)
+{
+  CU_ASSERT_EQUAL_FATAL (a->len, b->len);
+  for (guint k = 0; k < a->len; k++)
+    {
+      const MlContact *x = &g_array_index (a, MlContact, k), *y = &g_array_index (b, MlContact, k);
+      CU_ASSERT_EQUAL (x->handle, y->handle);
+      CU_ASSERT_EQUAL (x->n_out, y->n_out);
+      CU_ASSERT_EQUAL (x->n_in, y->n_in);
+      CU_ASSERT_EQUAL (x->days, y->days);
+      CU_ASSERT_EQUAL (x->bulk, y->bulk);
+      CU_ASSERT_EQUAL (x->first, y->first);
+      CU_ASSERT_EQUAL (x->last, y->last);
+      CU_ASSERT (x->score == y->score);
+      CU_ASSERT (x->confidence == y->confidence);
+      CU_ASSERT_EQUAL (x->is_service, y->is_service);
+      CU_ASSERT_EQUAL (x->rank, y->rank);
+    }
+}
+
+/* The contacts of every window count in one pass are those of each count
+ * alone, on random logs with address-book bursts of the target and of its
+ * contacts, some straddling a window's end (a row turns bulk only when
+ * the next window is added), and with windows that do not rise with time
+ * (the accumulators are rebuilt). */
+static void
+test_contacts_of_every_window_count_match_each_alone (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  guint bulky = 0, straddled = 0;
+
+  for (int round = 0; round < 40; round++)
+    {
+      Fx *f = fx_new ();
+      gboolean shuffle = round % 4 == 3;
+      int windows = 1 + round % 6, others = 30 + g_rand_int_range (rand, 0, 40);
+      int rows = g_rand_int_range (rand, 20, 400);
+      f->ev.n_windows = windows;
+      fx_target (f, T, 1);
+      fx_dir (f, 100 + others / 2, "pharmacy", TRUE);
+      for (int i = 0; i < rows; i++)
+        {
+          MlTime t = at (0, 0) + g_rand_int_range (rand, 0, windows * 30 * 86400);
+          gint64 other = 100 + g_rand_int_range (rand, 0, others);
+          int w = shuffle ? g_rand_int_range (rand, 0, windows) : (int) ((t - at (0, 0)) / (30 * 86400));
+          if (g_rand_boolean (rand))
+            fx_row (f, t, T, other, 1, w);
+          else
+            fx_row (f, t, other, T, 1, w);
+        }
+      for (int b = 0; b < 1 + round % 3; b++)
+        {
+          /* from 40 s before a window's end: part of the burst falls in the next */
+          int k = g_rand_int_range (rand, 1, MAX (windows, 2));
+          MlTime end = at (30 * k, 0), start = g_rand_boolean (rand) ? end - 40 : end - 400;
+          straddled += start == end - 40;
+          fx_burst (f, start, T, 100, 15 + g_rand_int_range (rand, 0, 10), 0, rand, shuffle);
+          gint64 src = 100 + g_rand_int_range (rand, 0, others);
+          fx_burst (f, start + 30, src, 500, 20, 0, rand, shuffle);
+          fx_row (f, start + 60, src, T, 1, shuffle ? g_rand_int_range (rand, 0, windows) : k);
+        }
+      fx_index (f);
+      GArray *each[64] = { NULL };
+      ml_infer_contacts_each (&f->ev, T, windows, each);
+      for (int n = 1; n <= windows; n++)
+        {
+          g_autoptr(GArray) alone = ml_infer_contacts (&f->ev, T, n);
+          expect_same_contacts (each[n - 1], alone);
+          for (guint k = 0; k < alone->len; k++)
+            bulky += g_array_index (alone, MlContact, k).bulk > 0;
+          g_array_unref (each[n - 1]);
+        }
+      fx_free (f);
+    }
+  CU_ASSERT (bulky > 100);         /* the bursts were detected */
+  CU_ASSERT (straddled > 10);
+}
+
 /* ---- location ---- */
 
 #define HOME_LAT 48.85
@@ -866,6 +963,7 @@ static CU_TestInfo contact_tests[] = {
   { "a burst of another handle marks its lookup of the target as bulk", test_a_burst_of_another_handle_marks_its_lookup_of_the_target_as_bulk },
   { "a reciprocal contact ranks above a one-way contact", test_reciprocal_contact_ranks_above_a_one_way_contact },
   { "evening and recent contacts score higher", test_evening_and_recent_contacts_score_higher },
+  { "contacts of every window count in one pass match each alone", test_contacts_of_every_window_count_match_each_alone },
   { "n_windows restricts the rows counted", test_n_windows_restricts_the_rows_counted },
   { "services are ranked but not reported", test_services_are_ranked_but_not_reported },
   CU_TEST_INFO_NULL,

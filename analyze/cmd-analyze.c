@@ -171,12 +171,12 @@ infer_target (guint idx, gpointer data)
 
   o->metrics = g_array_new (FALSE, FALSE, sizeof (MlMetric));
   ml_infer_contacts_each (job->ev, o->target, job->windows, o->contacts);
+  ml_infer_location_each (job->ev, o->target, job->windows, o->location);
+  ml_infer_colocation_each (job->ev, o->target, job->windows, o->location, o->colocated);
+  ml_infer_sensitive_each (job->ev, o->target, job->windows, o->sensitive);
   for (int n = 1; n <= job->windows; n++)
     {
       o->reported[n - 1] = ml_contacts_reported (o->contacts[n - 1]);
-      o->location[n - 1] = ml_infer_location (job->ev, o->target, n);
-      o->colocated[n - 1] = ml_infer_colocation (job->ev, o->target, n, o->location[n - 1]);
-      o->sensitive[n - 1] = ml_infer_sensitive (job->ev, o->target, n);
       ml_window_set_init (&o->covered[n - 1]);
       if (orders != NULL)
         ml_legal_coverage (orders, n, &o->covered[n - 1], NULL, NULL);

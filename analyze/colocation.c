@@ -284,3 +284,163 @@ ml_infer_colocation (const MlEvidence *ev, gint64 target, int n_windows, const M
   g_array_sort (out, by_kind_confidence);
   return out;
 }
+
+/* ---- every window count ------------------------------------------------
+ *
+ * A row of another handle from one of the target's IPs is co-located at N
+ * windows when its own window and that of some lookup of the target's from
+ * the IP within NEAR_SECONDS are below N: so each such row is found once,
+ * with the first count FROM at which it counts, and each count adds up the
+ * rows with FROM <= N in row order, with the IPs' home and work flags of
+ * that count's location. */
+
+typedef struct {
+  gint64 ip;
+  const MlIpInfo *info;
+  GArray *times;                /* MlTime: the target's lookups from the IP, time order */
+  GArray *windows;              /* guint8: their windows */
+  gboolean home, work;          /* for the count being added up */
+} EachIp;
+
+typedef struct {
+  guint row;
+  guint ip;                     /* index into the EachIps */
+  guint slot;                   /* the other handle's accumulator */
+  guint8 from;                  /* the first window count at which the row counts */
+} Cand;
+
+static void
+each_ip_clear (gpointer p)
+{
+  EachIp *t = p;
+
+  g_array_unref (t->times);
+  g_array_unref (t->windows);
+}
+
+/* The lowest window of the target's lookups in T within NEAR_SECONDS of TS;
+ * G_MAXINT without one. */
+static int
+near_window (const EachIp *t, MlTime ts)
+{
+  const MlTime *times = (const MlTime *) t->times->data;
+  guint lo = 0, hi = t->times->len;
+  int best = G_MAXINT;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      if (times[mid] < ts - NEAR_SECONDS)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  for (; lo < t->times->len && times[lo] <= ts + NEAR_SECONDS; lo++)
+    best = MIN (best, g_array_index (t->windows, guint8, lo));
+  return best;
+}
+
+static gint
+cand_by_row (gconstpointer pa, gconstpointer pb)
+{
+  guint a = ((const Cand *) pa)->row, b = ((const Cand *) pb)->row;
+
+  return (a > b) - (a < b);
+}
+
+void
+ml_infer_colocation_each (const MlEvidence *ev, gint64 target, int n_max, MlLocation *const *locs,
+                          GArray **out)
+{
+  g_return_if_fail (ev != NULL && ev->c != NULL && out != NULL && n_max >= 1);
+  const GArray *rows = ml_evidence_rows_of (ev, target);
+  g_autoptr(GArray) ips = g_array_new (FALSE, TRUE, sizeof (EachIp));
+  g_autoptr(GHashTable) ip_index = ml_id_table_new (NULL);
+  g_autoptr(GArray) cands = g_array_new (FALSE, FALSE, sizeof (Cand));
+  g_autoptr(GHashTable) slots = ml_id_table_new (NULL);
+  g_autoptr(GArray) handles = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  g_array_set_clear_func (ips, each_ip_clear);
+  /* the target's lookups from each of its non-cellular IPs */
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const MlEvRow *r = &g_array_index (ev->rows, MlEvRow, g_array_index (rows, guint, i));
+      const MlIpInfo *info;
+      gpointer pos;
+      if (r->source != target || !ml_ev_in_windows (r, n_max))
+        continue;
+      if (!g_hash_table_lookup_extended (ip_index, ML_ID_KEY (r->ip), NULL, &pos))
+        {
+          info = ml_evidence_ip (ev, r->ip);
+          if (info == NULL || info->cls == ML_IP_CELLULAR || info->cls == ML_IP_ANTENNA
+              || info->cls == ML_IP_UNKNOWN)
+            continue;
+          EachIp t = { r->ip, info, g_array_new (FALSE, FALSE, sizeof (MlTime)),
+                       g_array_new (FALSE, FALSE, sizeof (guint8)), FALSE, FALSE };
+          g_array_append_val (ips, t);
+          pos = GUINT_TO_POINTER (ips->len - 1);
+          g_hash_table_insert (ip_index, ML_ID_KEY (r->ip), pos);
+        }
+      EachIp *t = &g_array_index (ips, EachIp, GPOINTER_TO_UINT (pos));
+      g_array_append_val (t->times, r->ts);
+      g_array_append_val (t->windows, r->window);
+    }
+  /* every other handle's row from them near one of the target's lookups */
+  for (guint k = 0; k < ips->len; k++)
+    {
+      const EachIp *t = &g_array_index (ips, EachIp, k);
+      const GArray *at = ml_evidence_rows_at (ev, t->ip);
+      for (guint i = 0; i < at->len; i++)
+        {
+          guint row = g_array_index (at, guint, i);
+          const MlEvRow *r = &g_array_index (ev->rows, MlEvRow, row);
+          int w;
+          gpointer slot;
+          if (r->source == target || !ml_ev_in_windows (r, n_max) || (w = near_window (t, r->ts)) == G_MAXINT)
+            continue;
+          if (!g_hash_table_lookup_extended (slots, ML_ID_KEY (r->source), NULL, &slot))
+            {
+              slot = GUINT_TO_POINTER (handles->len);
+              g_hash_table_insert (slots, ML_ID_KEY (r->source), slot);
+              g_array_append_val (handles, r->source);
+            }
+          Cand c = { row, k, GPOINTER_TO_UINT (slot), (guint8) (MAX (w, r->window) + 1) };
+          g_array_append_val (cands, c);
+        }
+    }
+  g_array_sort (cands, cand_by_row);
+  g_autofree Acc *accs = g_new (Acc, MAX (handles->len, 1));
+  for (int n = 1; n <= n_max; n++)
+    {
+      const MlLocation *loc = locs != NULL ? locs[n - 1] : NULL;
+      for (guint k = 0; k < ips->len; k++)
+        {
+          EachIp *t = &g_array_index (ips, EachIp, k);
+          t->home = loc != NULL && ((loc->home.found && t->ip == loc->home_ip)
+                                    || (t->info->cls == ML_IP_BROADBAND && near_place (t->info, &loc->home)));
+          t->work = loc != NULL && ((loc->work.found && t->ip == loc->work_ip) || near_place (t->info, &loc->work));
+        }
+      for (guint h = 0; h < handles->len; h++)
+        accs[h] = (Acc) {
+          .c = { .handle = g_array_index (handles, gint64, h) }, .last_hour = G_MININT64,
+          .last_day = G_MININT32, .last_night = G_MININT32, .last_weekday = G_MININT32,
+        };
+      for (guint i = 0; i < cands->len; i++)
+        {
+          const Cand *c = &g_array_index (cands, Cand, i);
+          const EachIp *t = &g_array_index (ips, EachIp, c->ip);
+          if (c->from <= n)
+            acc_add (&accs[c->slot], ev->c, &g_array_index (ev->rows, MlEvRow, c->row),
+                     &(TargetIp) { NULL, t->home, t->work });
+        }
+      out[n - 1] = g_array_new (FALSE, FALSE, sizeof (MlCoLocated));
+      for (guint h = 0; h < handles->len; h++)
+        {
+          if (accs[h].last_hour == G_MININT64)
+            continue;           /* no row yet */
+          classify (&accs[h]);
+          g_array_append_val (out[n - 1], accs[h].c);
+        }
+      g_array_sort (out[n - 1], by_kind_confidence);
+    }
+}

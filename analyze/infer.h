@@ -103,6 +103,12 @@ typedef struct {
 /* Home, work, trips and the location timeline of TARGET from its own lookups
  * (pen-register rows).  Caller frees with ml_location_free(). */
 MlLocation *ml_infer_location (const MlEvidence *ev, gint64 target, int n_windows);
+
+/* ml_infer_location() for every N_WINDOWS in 1 .. N_MAX into OUT[0 .. N_MAX - 1]:
+ * when the windows of the target's rows rise with time, one scan that
+ * carries on from one count to the next (the same values as each count
+ * alone). */
+void ml_infer_location_each (const MlEvidence *ev, gint64 target, int n_max, MlLocation **out);
 void ml_location_free (MlLocation *loc);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MlLocation, ml_location_free)
 
@@ -124,6 +130,13 @@ typedef struct {
  * target's location inference (home/work IPs).  GArray of MlCoLocated. */
 GArray *ml_infer_colocation (const MlEvidence *ev, gint64 target, int n_windows, const MlLocation *loc);
 
+/* ml_infer_colocation() for every N_WINDOWS in 1 .. N_MAX, LOCS[n - 1] the
+ * location at n windows (LOCS may be NULL), into OUT[0 .. N_MAX - 1]: each
+ * co-located row is found once, with the first window count at which it
+ * counts (the same values as each count alone). */
+void ml_infer_colocation_each (const MlEvidence *ev, gint64 target, int n_max, MlLocation *const *locs,
+                               GArray **out);
+
 /* ---- sensitive services (sensitive.c) ------------------------------------ */
 
 typedef struct {
@@ -135,6 +148,9 @@ typedef struct {
 
 /* Sensitive directory categories TARGET looked up.  GArray of MlSensitiveHit. */
 GArray *ml_infer_sensitive (const MlEvidence *ev, gint64 target, int n_windows);
+
+/* ml_infer_sensitive() for every N_WINDOWS in 1 .. N_MAX into OUT[0 .. N_MAX - 1]. */
+void ml_infer_sensitive_each (const MlEvidence *ev, gint64 target, int n_max, GArray **out);
 
 /* ---- daily rhythm (rhythm.c) ---------------------------------------------- */
 

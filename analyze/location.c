@@ -39,6 +39,11 @@
  *
  * Workload: once per target and window count; linear in the target's own
  * rows, plus distinct IPs x places for the grouping (places are few).
+ * ml_infer_location_each() serves every window count with one scan when
+ * the windows of the target's rows rise with time, as chained orders
+ * make them: the rows of N windows are then a prefix of those of N + 1,
+ * and each count copies the state it needs (the open night bin votes in
+ * a copy of the places; distances from home are recomputed).
  */
 #include <math.h>
 #include <string.h>
@@ -434,29 +439,128 @@ location_new (void)
   return loc;
 }
 
+static void
+scan_init (Scan *s, const MlEvidence *ev)
+{
+  *s = (Scan) {
+    .ev = ev, .c = ev->c, .ips = g_array_new (FALSE, FALSE, sizeof (IpStat)), .ip_index = ml_id_table_new (NULL),
+    .places = g_array_new (FALSE, FALSE, sizeof (Place)), .point_ip = g_array_new (FALSE, FALSE, sizeof (guint)),
+    .bin = G_MININT64, .bin_counts = g_array_new (FALSE, FALSE, sizeof (BinCount)), .votes = 0,
+  };
+}
+
+static void
+scan_clear (Scan *s)
+{
+  g_clear_pointer (&s->ips, g_array_unref);
+  g_clear_pointer (&s->ip_index, g_hash_table_unref);
+  g_clear_pointer (&s->places, g_array_unref);
+  g_clear_pointer (&s->point_ip, g_array_unref);
+  g_clear_pointer (&s->bin_counts, g_array_unref);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Scan, scan_clear)
+
+/* Home, work and trips of the rows scanned into S and RUN so far, as a new
+ * location (S is left as it was: the open night bin votes in a copy). */
+static MlLocation *
+snapshot (const Scan *s, const MlLocation *run)
+{
+  MlLocation *loc = location_new ();
+  Scan t = *s;
+
+  g_array_append_vals (loc->timeline, run->timeline->data, run->timeline->len);
+  memcpy (loc->class_counts, run->class_counts, sizeof loc->class_counts);
+  t.places = g_array_copy (s->places);
+  t.bin_counts = g_array_copy (s->bin_counts);
+  bin_vote (&t);                /* the last night bin */
+  guess_home_work (&t, loc);
+  for (guint i = 0; i < t.ips->len; i++)
+    g_array_index (t.ips, IpStat, i).km_home = NAN;    /* from this home */
+  find_trips (&t, loc);
+  g_array_unref (t.places);
+  g_array_unref (t.bin_counts);
+  return loc;
+}
+
+/* Scan TARGET's own rows in ROWS from *NEXT on while their window is below
+ * N_WINDOWS (RISING: they are a prefix; otherwise skip the others). */
+static void
+scan_rows (Scan *s, MlLocation *run, gint64 target, const GArray *rows, guint *next, int n_windows,
+           gboolean rising)
+{
+  for (; *next < rows->len; (*next)++)
+    {
+      const MlEvRow *r = &g_array_index (s->ev->rows, MlEvRow, g_array_index (rows, guint, *next));
+      if (r->source != target)
+        continue;
+      if (!ml_ev_in_windows (r, n_windows))
+        {
+          if (rising)
+            return;
+          continue;
+        }
+      scan_row (s, run, r);
+    }
+}
+
 MlLocation *
 ml_infer_location (const MlEvidence *ev, gint64 target, int n_windows)
 {
   g_return_val_if_fail (ev != NULL && ev->c != NULL, NULL);
   MlLocation *loc = location_new ();
   const GArray *rows = ml_evidence_rows_of (ev, target);
-  g_autoptr(GHashTable) ip_index = ml_id_table_new (NULL);
-  g_autoptr(GArray) ips = g_array_new (FALSE, FALSE, sizeof (IpStat));
-  g_autoptr(GArray) places = g_array_new (FALSE, FALSE, sizeof (Place));
-  g_autoptr(GArray) point_ip = g_array_new (FALSE, FALSE, sizeof (guint));
-  g_autoptr(GArray) bin_counts = g_array_new (FALSE, FALSE, sizeof (BinCount));
-  Scan s = { ev, ev->c, ips, ip_index, places, point_ip, G_MININT64, bin_counts, 0 };
+  g_auto(Scan) s = { NULL };
+  guint next = 0;
 
-  for (guint i = 0; rows != NULL && i < rows->len; i++)
-    {
-      const MlEvRow *r = &g_array_index (ev->rows, MlEvRow, g_array_index (rows, guint, i));
-      if (r->source == target && ml_ev_in_windows (r, n_windows))
-        scan_row (&s, loc, r);
-    }
+  scan_init (&s, ev);
+  scan_rows (&s, loc, target, rows, &next, n_windows, FALSE);
   bin_vote (&s);                /* the last night bin */
   guess_home_work (&s, loc);
   find_trips (&s, loc);
   return loc;
+}
+
+/* Whether the windows of TARGET's own rows in ROWS never fall. */
+static gboolean
+windows_rise (const MlEvidence *ev, gint64 target, const GArray *rows)
+{
+  int last = 0;
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const MlEvRow *r = &g_array_index (ev->rows, MlEvRow, g_array_index (rows, guint, i));
+      if (r->source != target)
+        continue;
+      if (r->window < last)
+        return FALSE;
+      last = r->window;
+    }
+  return TRUE;
+}
+
+void
+ml_infer_location_each (const MlEvidence *ev, gint64 target, int n_max, MlLocation **out)
+{
+  g_return_if_fail (ev != NULL && ev->c != NULL && out != NULL && n_max >= 1);
+  const GArray *rows = ml_evidence_rows_of (ev, target);
+  g_auto(Scan) s = { NULL };
+  MlLocation *run;
+  guint next = 0;
+
+  if (!windows_rise (ev, target, rows))
+    {
+      for (int n = 1; n <= n_max; n++)
+        out[n - 1] = ml_infer_location (ev, target, n);
+      return;
+    }
+  scan_init (&s, ev);
+  run = location_new ();
+  for (int n = 1; n <= n_max; n++)
+    {
+      scan_rows (&s, run, target, rows, &next, n, TRUE);
+      out[n - 1] = snapshot (&s, run);
+    }
+  ml_location_free (run);
 }
 
 void

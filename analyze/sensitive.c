@@ -11,8 +11,8 @@
  * lookup of the target BY a service (trap rows) is not counted: it says
  * the service has the number, not that the target chose the service.
  *
- * Workload: once per target and window count; linear in the target's rows
- * (a directory lookup and a hash probe per own lookup).
+ * Workload: once per target; linear in the target's rows (a directory
+ * lookup per own lookup), then per window count only the sensitive ones.
  */
 #include <string.h>
 
@@ -43,27 +43,64 @@ by_lookups (gconstpointer pa, gconstpointer pb)
   return strcmp (a->category, b->category);
 }
 
-GArray *
-ml_infer_sensitive (const MlEvidence *ev, gint64 target, int n_windows)
+/* The hits among ROWS (the target's own lookups of sensitive services, in
+ * row order) at N windows. */
+static GArray *
+hits_at (const MlEvidence *ev, const GArray *rows, int n_windows)
 {
-  g_return_val_if_fail (ev != NULL, NULL);
   GArray *hits = g_array_new (FALSE, FALSE, sizeof (MlSensitiveHit));
-  const GArray *rows = ml_evidence_rows_of (ev, target);
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GHashTable) seen = ml_id_table_new (NULL);
 
-  for (guint i = 0; rows != NULL && i < rows->len; i++)
+  for (guint i = 0; i < rows->len; i++)
     {
-      const MlEvRow *r = &g_array_index (ev->rows, MlEvRow, g_array_index (rows, guint, i));
-      const MlDirEntry *d;
-      if (r->source != target || !ml_ev_in_windows (r, n_windows)
-          || (d = ml_evidence_directory (ev, r->lookup)) == NULL || !d->sensitive)
+      const MlEvRow *r = g_array_index (rows, const MlEvRow *, i);
+      const MlDirEntry *d = ml_evidence_directory (ev, r->lookup);
+      if (!ml_ev_in_windows (r, n_windows))
         continue;
       MlSensitiveHit *h = hit_of (hits, d->category != NULL ? d->category : "");
       if (h->lookups++ == 0)
         h->first = r->ts;
-      if (g_hash_table_add (seen, (gpointer) &r->lookup))
+      if (g_hash_table_add (seen, ML_ID_KEY (r->lookup)))
         h->services++;
     }
   g_array_sort (hits, by_lookups);
   return hits;
+}
+
+/* The target's own lookups of sensitive services in the first N_MAX
+ * windows, in row order: few, so each window count re-reads only them. */
+static GArray *
+sensitive_rows (const MlEvidence *ev, gint64 target, int n_max)
+{
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (const MlEvRow *));
+  const GArray *rows = ml_evidence_rows_of (ev, target);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const MlEvRow *r = &g_array_index (ev->rows, MlEvRow, g_array_index (rows, guint, i));
+      const MlDirEntry *d;
+      if (r->source == target && ml_ev_in_windows (r, n_max)
+          && (d = ml_evidence_directory (ev, r->lookup)) != NULL && d->sensitive)
+        g_array_append_val (out, r);
+    }
+  return out;
+}
+
+GArray *
+ml_infer_sensitive (const MlEvidence *ev, gint64 target, int n_windows)
+{
+  g_return_val_if_fail (ev != NULL, NULL);
+  g_autoptr(GArray) rows = sensitive_rows (ev, target, n_windows);
+
+  return hits_at (ev, rows, n_windows);
+}
+
+void
+ml_infer_sensitive_each (const MlEvidence *ev, gint64 target, int n_max, GArray **out)
+{
+  g_return_if_fail (ev != NULL && out != NULL && n_max >= 1);
+  g_autoptr(GArray) rows = sensitive_rows (ev, target, n_max);
+
+  for (int n = 1; n <= n_max; n++)
+    out[n - 1] = hits_at (ev, rows, n);
 }

@@ -880,6 +880,150 @@ test_sensitive_lookups_are_counted_by_category (void)
   fx_free (f);
 }
 
+/* ---- location, co-location and sensitive services of every window count ---- */
+
+static void
+expect_same_guess (const MlPlaceGuess *a, const MlPlaceGuess *b)
+{
+  CU_ASSERT_EQUAL (a->found, b->found);
+  if (!a->found || !b->found)
+    return;
+  CU_ASSERT (a->lat == b->lat && a->lon == b->lon);
+  CU_ASSERT (a->radius_km == b->radius_km);
+  CU_ASSERT (a->confidence == b->confidence);
+  CU_ASSERT_EQUAL (a->support, b->support);
+  CU_ASSERT_EQUAL (a->cls, b->cls);
+}
+
+static void
+expect_same_location (const MlLocation *a, const MlLocation *b)
+{
+  expect_same_guess (&a->home, &b->home);
+  expect_same_guess (&a->work, &b->work);
+  CU_ASSERT_EQUAL (a->home_ip, b->home_ip);
+  CU_ASSERT_EQUAL (a->work_ip, b->work_ip);
+  CU_ASSERT (memcmp (a->class_counts, b->class_counts, sizeof a->class_counts) == 0);
+  CU_ASSERT_EQUAL_FATAL (a->timeline->len, b->timeline->len);
+  for (guint i = 0; i < a->timeline->len; i++)
+    {
+      const MlTimelinePoint *x = &g_array_index (a->timeline, MlTimelinePoint, i);
+      const MlTimelinePoint *y = &g_array_index (b->timeline, MlTimelinePoint, i);
+      CU_ASSERT (x->ts == y->ts && x->ip == y->ip && x->cls == y->cls);
+    }
+  CU_ASSERT_EQUAL_FATAL (a->trips->len, b->trips->len);
+  for (guint i = 0; i < a->trips->len; i++)
+    {
+      const MlTrip *x = &g_array_index (a->trips, MlTrip, i), *y = &g_array_index (b->trips, MlTrip, i);
+      CU_ASSERT (x->start == y->start && x->end == y->end);
+      CU_ASSERT (x->lat == y->lat && x->lon == y->lon && x->km_from_home == y->km_from_home);
+      CU_ASSERT_STRING_EQUAL (x->city, y->city);
+    }
+}
+
+/* A random log of target T over WINDOWS 30-day windows: own lookups from
+ * home broadband (mostly at night), a corporate IP and a café (weekday
+ * daytime), cellular egresses near and far, an antenna pair (night bins);
+ * others' lookups from the target's IPs, some within the hour; sensitive
+ * services.  SHUFFLE: windows that do not rise with time.  ANTENNAS: a
+ * call-detail log, three antennas and nothing else (home by night bins). */
+static Fx *
+fx_random_places (GRand *rand, int windows, gboolean shuffle, gboolean antennas)
+{
+  Fx *f = fx_new ();
+  static const gint64 ips[] = { IP_HOME1, IP_HOME2, IP_WORK, IP_CELL, IP_HOTEL, IP_FRIEND, IP_CELL_TRIP, 8, 9 };
+  int rows = g_rand_int_range (rand, 50, 600);
+
+  f->ev.n_windows = windows;
+  fx_target (f, T, 1);
+  fx_ip (f, IP_HOME1, ML_IP_BROADBAND, HOME_LAT, HOME_LON, 10, "Home City");
+  fx_ip (f, IP_HOME2, ML_IP_BROADBAND, HOME_LAT + 0.001, HOME_LON, 10, "Home City");
+  fx_ip (f, IP_WORK, ML_IP_BUSINESS, WORK_LAT, WORK_LON, 3, "Home City");
+  fx_ip (f, IP_CELL, ML_IP_CELLULAR, 49.5, 1.0, 200, "Egress City");
+  fx_ip (f, IP_HOTEL, ML_IP_WIFI, TRIP_LAT, TRIP_LON, 20, "Trip City");
+  fx_ip (f, IP_FRIEND, ML_IP_BROADBAND, 48.80, 2.40, 8, "Home City");
+  fx_ip (f, IP_CELL_TRIP, ML_IP_CELLULAR, TRIP_LAT, TRIP_LON, 200, "Trip City");
+  fx_ip (f, 8, ML_IP_ANTENNA, 48.86, 2.36, 2, "Home City");
+  fx_ip (f, 9, ML_IP_ANTENNA, 48.87, 2.37, 2, "Home City");
+  fx_ip (f, 10, ML_IP_ANTENNA, 48.88, 2.38, 2, "Home City");
+  fx_dir (f, 300, "pharmacy", TRUE);
+  fx_dir (f, 301, "pharmacy", TRUE);
+  fx_dir (f, 302, "legal", TRUE);
+  fx_dir (f, 303, "bakery", FALSE);
+  for (int i = 0; i < rows; i++)
+    {
+      int day = g_rand_int_range (rand, 0, windows * 30);
+      gint64 ip = antennas ? 8 + g_rand_int_range (rand, 0, 3) : ips[g_rand_int_range (rand, 0, G_N_ELEMENTS (ips))];
+      double hour = ip == IP_HOME1 || ip == IP_HOME2 || ip >= 8 ? (g_rand_boolean (rand) ? 23.5 : 2.0)
+                                                                 : g_rand_double_range (rand, 8, 18);
+      MlTime t = at (day, hour) + g_rand_int_range (rand, 0, 1800);
+      int w = shuffle ? g_rand_int_range (rand, 0, windows) : day / 30;
+      gint64 other = g_rand_int_range (rand, 0, 5) == 0 ? 300 + g_rand_int_range (rand, 0, 4)
+                                                          : 100 + g_rand_int_range (rand, 0, 30);
+      fx_row (f, t, T, other, ip, w);
+      /* a housemate or a co-worker within the hour, sometimes */
+      if (g_rand_int_range (rand, 0, 3) == 0)
+        fx_row (f, t + g_rand_int_range (rand, -3000, 3000), 200 + g_rand_int_range (rand, 0, 5), other, ip,
+                shuffle ? g_rand_int_range (rand, 0, windows) : CLAMP (day / 30 + (g_rand_int_range (rand, 0, 8) == 0), 0, windows - 1));
+    }
+  fx_index (f);
+  return f;
+}
+
+/* Location, co-location and sensitive services of every window count in one
+ * pass are those of each count alone. */
+static void
+test_places_of_every_window_count_match_each_alone (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (13);
+  guint homes = 0, colocated = 0, hits = 0, trips = 0;
+
+  for (int round = 0; round < 60; round++)
+    {
+      int windows = 1 + round % 7;
+      Fx *f = fx_random_places (rand, windows, round % 4 == 3, round % 5 == 4);
+      MlLocation *locs[64] = { NULL };
+      GArray *co[64] = { NULL }, *sens[64] = { NULL };
+      ml_infer_location_each (&f->ev, T, windows, locs);
+      ml_infer_colocation_each (&f->ev, T, windows, locs, co);
+      ml_infer_sensitive_each (&f->ev, T, windows, sens);
+      for (int n = 1; n <= windows; n++)
+        {
+          g_autoptr(MlLocation) loc = ml_infer_location (&f->ev, T, n);
+          g_autoptr(GArray) c = ml_infer_colocation (&f->ev, T, n, loc);
+          g_autoptr(GArray) h = ml_infer_sensitive (&f->ev, T, n);
+          expect_same_location (locs[n - 1], loc);
+          homes += loc->home.found;
+          trips += loc->trips->len;
+          CU_ASSERT_EQUAL_FATAL (co[n - 1]->len, c->len);
+          for (guint k = 0; k < c->len; k++)
+            {
+              const MlCoLocated *x = &g_array_index (co[n - 1], MlCoLocated, k), *y = &g_array_index (c, MlCoLocated, k);
+              CU_ASSERT (x->handle == y->handle && x->kind == y->kind);
+              CU_ASSERT (x->shared_hours == y->shared_hours && x->shared_days == y->shared_days);
+              CU_ASSERT (x->confidence == y->confidence);
+            }
+          colocated += c->len;
+          CU_ASSERT_EQUAL_FATAL (sens[n - 1]->len, h->len);
+          for (guint k = 0; k < h->len; k++)
+            {
+              const MlSensitiveHit *x = &g_array_index (sens[n - 1], MlSensitiveHit, k);
+              const MlSensitiveHit *y = &g_array_index (h, MlSensitiveHit, k);
+              CU_ASSERT_STRING_EQUAL (x->category, y->category);
+              CU_ASSERT (x->lookups == y->lookups && x->services == y->services && x->first == y->first);
+            }
+          hits += h->len;
+          ml_location_free (locs[n - 1]);
+          g_array_unref (co[n - 1]);
+          g_array_unref (sens[n - 1]);
+        }
+      fx_free (f);
+    }
+  CU_ASSERT (homes > 50);
+  CU_ASSERT (colocated > 100);
+  CU_ASSERT (hits > 50);
+  CU_ASSERT (trips > 20);
+}
+
 /* ---- rhythm ---- */
 
 /* Two weeks of a 23:00-07:00 sleeper: two lookups each hour 07-22. */
@@ -998,6 +1142,12 @@ static CU_TestInfo sensitive_tests[] = {
   CU_TEST_INFO_NULL,
 };
 
+static CU_TestInfo each_tests[] = {
+  { "location, co-location and sensitive of every window count match each alone",
+    test_places_of_every_window_count_match_each_alone },
+  CU_TEST_INFO_NULL,
+};
+
 static CU_TestInfo rhythm_tests[] = {
   { "the sleep window of a 23:00-07:00 sleeper is found", test_the_sleep_window_of_a_23_to_7_sleeper_is_found },
   { "a sleepless lookup lowers the sleep confidence", test_a_sleepless_lookup_lowers_the_sleep_confidence },
@@ -1011,6 +1161,7 @@ static CU_SuiteInfo suites[] = {
   { .pName = "location", .pTests = location_tests },
   { .pName = "co-location", .pTests = colocation_tests },
   { .pName = "sensitive services", .pTests = sensitive_tests },
+  { .pName = "every window count", .pTests = each_tests },
   { .pName = "rhythm", .pTests = rhythm_tests },
   CU_SUITE_INFO_NULL,
 };

@@ -474,7 +474,7 @@ evidence_aside_start (EvidenceAside *a, Writer *w, const char *provider, const g
     }
   if (w->tee != NULL)
     ml_csv_tee_attach (w->tee, w->db, a->bulk, "evidence", 8);   /* analysis.db has the same columns */
-  a->thread = g_thread_new ("metaleak-evidence", evidence_aside_run, a);
+  a->thread = g_thread_new ("metaleak-ev", evidence_aside_run, a);
   return TRUE;
 }
 

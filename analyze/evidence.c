@@ -496,11 +496,12 @@ orders_from (const Extractor *x, int first)
   return out;
 }
 
-/* Append the hits of one index range scan of PATH on KEY over W. */
+/* Append to HITS the hits of one index range scan of PATH on KEY over W
+ * with S (path_sql[PATH]). */
 static gboolean
-scan_range (Extractor *x, int path, gint64 key, const MlWindow *w, GArray *orders, int hop, GError **error)
+scan_range (MlStmt *s, GArray *hits, int path, gint64 key, const MlWindow *w, GArray *orders, int hop,
+            GError **error)
 {
-  MlStmt *s = x->q[path];
   MlStep st;
 
   ml_stmt_reset (s);
@@ -513,15 +514,16 @@ scan_range (Extractor *x, int path, gint64 key, const MlWindow *w, GArray *order
       Hit h = { ml_stmt_int64 (s, 0), key, (guint8) window, (guint8) hop, path_via[path] };
 
       g_assert (window >= 0);     /* the range is a union of returned windows */
-      g_array_append_val (x->hits, h);
+      g_array_append_val (hits, h);
     }
   ml_stmt_reset (s);
   return st == ML_STEP_DONE;
 }
 
-/* Serve ORDERS on KEY through PATH: one scan per merged returned range. */
+/* Serve ORDERS on KEY through PATH with S: one scan per merged returned
+ * range, the hits appended to HITS. */
 static gboolean
-serve_path (Extractor *x, int path, gint64 key, GArray *orders, int hop, GError **error)
+serve_path (MlStmt *s, GArray *hits, int path, gint64 key, GArray *orders, int hop, GError **error)
 {
   g_auto(MlWindowSet) ranges = { NULL };
 
@@ -529,22 +531,96 @@ serve_path (Extractor *x, int path, gint64 key, GArray *orders, int hop, GError 
   for (guint i = 0; i < orders->len; i++)
     ml_window_set_add (&ranges, &g_array_index (orders, MlOrder, i).returned);
   for (guint i = 0; i < ranges.w->len; i++)
-    if (!scan_range (x, path, key, &g_array_index (ranges.w, MlWindow, i), orders, hop, error))
+    if (!scan_range (s, hits, path, key, &g_array_index (ranges.w, MlWindow, i), orders, hop, error))
       return FALSE;
   return TRUE;
 }
 
-/* Serve the case's orders from position FIRST on HANDLE, a target of HOP. */
+/* Serve the case's orders on target T (of the case C) with the path
+ * statements Q, the hits appended to HITS. */
 static gboolean
-serve (Extractor *x, gint64 handle, int hop, int first, GError **error)
+serve (const MlCase *c, MlStmt *const *q, GArray *hits, const MlTarget *t, GError **error)
 {
-  const MlCase *c = x->ev->c;
-  MlTarget t = { handle, hop, orders_from (x, first) };
+  return (!(c->kind & ML_ORDER_PEN_REGISTER) || serve_path (q[PATH_PEN], hits, PATH_PEN, t->handle, t->orders, t->hop, error))
+         && (!(c->kind & ML_ORDER_TRAP_TRACE)
+             || serve_path (q[PATH_TRAP], hits, PATH_TRAP, t->handle, t->orders, t->hop, error));
+}
 
-  g_array_append_val (x->ev->targets, t);
-  g_hash_table_add (x->targeted, g_memdup2 (&handle, sizeof handle));
-  return (!(c->kind & ML_ORDER_PEN_REGISTER) || serve_path (x, PATH_PEN, handle, t.orders, hop, error))
-         && (!(c->kind & ML_ORDER_TRAP_TRACE) || serve_path (x, PATH_TRAP, handle, t.orders, hop, error));
+/* A slice of the targets of a hop served on a connection of its own. */
+typedef struct {
+  const char *path;
+  const MlCase *c;
+  const MlTarget *targets;
+  guint n;
+  GArray *hits;             /* Hit */
+  GError *error;
+} ServePart;
+
+static void
+serve_part (guint chunk, gpointer data)
+{
+  ServePart *p = &((ServePart *) data)[chunk];
+  g_autoptr(MlDb) db = ml_db_open (p->path, ML_DB_READONLY, &p->error);
+  MlStmt *q[N_PATHS] = { NULL };
+
+  for (int k = 0; db != NULL && k < N_PATHS && p->error == NULL; k++)
+    q[k] = ml_db_prepare (db, path_sql[k], &p->error);
+  if (p->error == NULL && ml_db_begin (db, &p->error))
+    {
+      for (guint i = 0; i < p->n && p->error == NULL; i++)
+        if (ml_check_interrupted (&p->error))
+          serve (p->c, q, p->hits, &p->targets[i], &p->error);
+      if (p->error == NULL)
+        ml_db_commit (db, &p->error);
+    }
+  for (int k = 0; k < N_PATHS; k++)
+    ml_stmt_free (q[k]);
+}
+
+/* Targets per connection below which one connection serves them all. */
+static guint serve_parallel_min = 256;
+
+/* Serve the orders on the targets ev->targets[FROM..]: on this connection,
+ * or in contiguous slices over one read-only connection per thread, the
+ * hits appended in target order either way. */
+static gboolean
+serve_all (Extractor *x, guint from, GError **error)
+{
+  const MlTarget *targets = &g_array_index (x->ev->targets, MlTarget, from);
+  guint n = x->ev->targets->len - from, threads = ml_parallel_default_threads ();
+  g_autofree ServePart *parts = NULL;
+  gboolean ok = TRUE;
+
+  threads = MIN (threads, MAX (n / serve_parallel_min, 1u));
+  if (threads <= 1)
+    {
+      for (guint i = 0; i < n; i++)
+        {
+          if (!ml_check_interrupted (error) || !serve (x->ev->c, x->q, x->hits, &targets[i], error))
+            return FALSE;
+          ml_progress_update (x->progress, from + i + 1, x->hits->len);
+        }
+      return TRUE;
+    }
+  parts = g_new0 (ServePart, threads);
+  for (guint t = 0; t < threads; t++)
+    {
+      guint lo = (guint) ((guint64) n * t / threads), hi = (guint) ((guint64) n * (t + 1) / threads);
+      parts[t] = (ServePart) { ml_db_path (x->ev->provider), x->ev->c, targets + lo, hi - lo,
+                               g_array_new (FALSE, FALSE, sizeof (Hit)), NULL };
+    }
+  ml_parallel_for (threads, threads, serve_part, parts);
+  for (guint t = 0; t < threads; t++)
+    {
+      if (ok && parts[t].error != NULL)
+        g_propagate_error (error, g_steal_pointer (&parts[t].error)), ok = FALSE;
+      if (ok)
+        g_array_append_vals (x->hits, parts[t].hits->data, parts[t].hits->len);
+      g_clear_error (&parts[t].error);
+      g_array_unref (parts[t].hits);
+    }
+  ml_progress_update (x->progress, x->ev->targets->len, x->hits->len);
+  return ok;
 }
 
 /* ---- reading the rows: in rowid order, each once ---- */
@@ -648,9 +724,10 @@ fetch_part (guint chunk, gpointer data)
 static guint parallel_min = 1u << 18;
 
 void
-ml_evidence_set_parallel_min (guint rows)
+ml_evidence_set_parallel_min (guint rows, guint targets)
 {
   parallel_min = rows;
+  serve_parallel_min = MAX (targets, 1u);
 }
 
 /* Read the rows of IDS into OUT: on one connection, or split in contiguous
@@ -886,7 +963,7 @@ pivot_target (Extractor *x, GHashTable *ips, GError **error)
       if (info->cls == ML_IP_CELLULAR || info->cls == ML_IP_ANTENNA)
         continue;                 /* shared by strangers: no pivot (a tower dump is another instrument) */
       orders = orders_from (x, m->first_window);
-      if (!serve_path (x, PATH_PIVOT, m->key, orders, 1, error))
+      if (!serve_path (x->q[PATH_PIVOT], x->hits, PATH_PIVOT, m->key, orders, 1, error))
         return FALSE;
     }
   return TRUE;
@@ -986,15 +1063,23 @@ serve_hop (Extractor *x, GArray *hop_targets, int hop, GError **error)
   const MlCase *c = x->ev->c;
   guint from = x->hits->len;
 
+  gint64 t0 = g_get_monotonic_time ();
+  guint first = x->ev->targets->len;
+
   for (guint i = 0; i < hop_targets->len; i++)
     {
       const Met *m = &g_array_index (hop_targets, Met, i);
-      if (!ml_check_interrupted (error) || !serve (x, m->key, hop, m->first_window, error))
-        return FALSE;
-      ml_progress_update (x->progress, x->ev->targets->len, x->hits->len);
+      MlTarget t = { m->key, hop, orders_from (x, m->first_window) };
+      g_array_append_val (x->ev->targets, t);
+      g_hash_table_add (x->targeted, g_memdup2 (&m->key, sizeof m->key));
     }
+  if (!serve_all (x, first, error))
+    return FALSE;
+  g_debug ("hop %d: %u orders served, %u hits in %.3f s", hop, hop_targets->len, x->hits->len - from,
+           (double) (g_get_monotonic_time () - t0) / 1e6);
   if (!materialise (x, from, error))
     return FALSE;
+  g_debug ("hop %d: rows read in %.3f s", hop, (double) (g_get_monotonic_time () - t0) / 1e6);
   if (hop < c->hops)
     meet_parties (x, from);
   return !(c->ip_pivot && hop == 1) || pivot (x, hop_targets, from, error);
@@ -1058,13 +1143,17 @@ ml_evidence_extract (MlCase *c, MlDb *provider, GArray *named_targets,
   own = !ml_db_in_transaction (provider);
   if (own && !ml_db_begin (provider, error))
     return NULL;
-  ok = extractor_init (&x, ev, sources, error) && extract_all (&x, named_targets, error)
-       && fill_ipinfo (ev, x.geo, x.ip_text, error);
+  gint64 t0 = g_get_monotonic_time ();
+  ok = extractor_init (&x, ev, sources, error) && extract_all (&x, named_targets, error);
+  g_debug ("evidence rows merged: %.3f s", (double) (g_get_monotonic_time () - t0) / 1e6);
+  ok = ok && fill_ipinfo (ev, x.geo, x.ip_text, error);
+  g_debug ("evidence IPs located: %.3f s", (double) (g_get_monotonic_time () - t0) / 1e6);
   extractor_clear (&x);
   if (own)
     ml_db_rollback (provider, NULL);   /* a read transaction: nothing to keep */
   if (!ok)
     return NULL;
   ml_evidence_index (ev);
+  g_debug ("evidence indexed: %.3f s", (double) (g_get_monotonic_time () - t0) / 1e6);
   return g_steal_pointer (&ev);
 }

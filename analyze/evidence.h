@@ -83,8 +83,10 @@ void ml_evidence_free (MlEvidence *ev);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MlEvidence, ml_evidence_free)
 
 /* For tests: extractions reading at least ROWS distinct rows read them on
- * one connection per processor (default 2^18).  Not thread-safe. */
-void ml_evidence_set_parallel_min (guint rows);
+ * one connection per processor (default 2^18), and a hop of at least
+ * TARGETS targets per processor is served so too (default 256).  Not
+ * thread-safe. */
+void ml_evidence_set_parallel_min (guint rows, guint targets);
 
 /* Class of a traits.connection_type value (NULL or "" -> unknown). */
 MlIpClass ml_evidence_ip_class (const char *connection_type);

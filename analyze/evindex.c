@@ -9,7 +9,8 @@
  *
  * Workload: ml_evidence_index() runs once per evidence: two passes over
  * the rows with an open-addressing table (count, then fill arrays of the
- * exact size), then one GHashTable insert per distinct handle; the lookups
+ * exact size), then one GHashTable insert per distinct handle, for each of
+ * the two indexes (on two threads from INDEX_THREAD_MIN rows); the lookups
  * run per inference call.
  */
 
@@ -129,6 +130,15 @@ index_rows (const MlEvidence *ev, IndexKind kind)
   return h;
 }
 
+/* Rows from which the IP index is built on a thread of its own. */
+#define INDEX_THREAD_MIN 65536
+
+static gpointer
+index_by_ip (gpointer data)
+{
+  return index_rows (data, BY_IP);
+}
+
 void
 ml_evidence_index (MlEvidence *ev)
 {
@@ -137,8 +147,10 @@ ml_evidence_index (MlEvidence *ev)
     g_hash_table_unref (ev->by_handle);
   if (ev->by_ip != NULL)
     g_hash_table_unref (ev->by_ip);
+  /* the two indexes are independent: the IP one on a thread beside */
+  GThread *t = ev->rows->len >= INDEX_THREAD_MIN ? g_thread_new ("metaleak-index", index_by_ip, ev) : NULL;
   ev->by_handle = index_rows (ev, BY_HANDLE);
-  ev->by_ip = index_rows (ev, BY_IP);
+  ev->by_ip = t != NULL ? g_thread_join (t) : index_by_ip (ev);
 }
 
 /* An empty index array shared by every handle without rows (never freed). */

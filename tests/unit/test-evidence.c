@@ -406,12 +406,48 @@ test_parallel_reading_gives_the_same_evidence (void)
   g_autoptr(GPtrArray) expect = sql_rows (&c, q_both);
   g_autoptr(GPtrArray) actual = NULL;
 
-  ml_evidence_set_parallel_min (1);
+  ml_evidence_set_parallel_min (1, 1);
   ev = extract (&c, NULL);
-  ml_evidence_set_parallel_min (1u << 18);
+  ml_evidence_set_parallel_min (1u << 18, 256);
   CU_ASSERT_PTR_NOT_NULL_FATAL (ev);
   actual = ev_rows (ev);
   assert_same_rows (expect, actual);
+}
+
+/* Hop 2 served over one connection per processor: the same targets in the
+ * same order, the same rows with the same tags, as on one connection. */
+static void
+test_parallel_serving_gives_the_same_hops (void)
+{
+  MlCase c = make_case (ML_ORDER_BOTH, ML_MODE_SNAPSHOT, 0, 8);
+  MlEvidenceSources src = { .directory_path = dir_path };
+  g_autoptr(MlEvidence) one = NULL, many = NULL;
+  g_autoptr(GPtrArray) expect = NULL, actual = NULL;
+
+  c.hops = 2;
+  one = extract (&c, &src);
+  ml_evidence_set_parallel_min (1, 1);
+  many = extract (&c, &src);
+  ml_evidence_set_parallel_min (1u << 18, 256);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (one);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (many);
+  expect = sql_rows (&c, q_hop2);
+  actual = ev_rows (many);
+  assert_same_rows (expect, actual);
+  CU_ASSERT_TRUE (many->targets->len >= 4);
+  CU_ASSERT_EQUAL_FATAL (one->targets->len, many->targets->len);
+  for (guint i = 0; i < one->targets->len; i++)
+    {
+      const MlTarget *a = &g_array_index (one->targets, MlTarget, i), *b = &g_array_index (many->targets, MlTarget, i);
+      CU_ASSERT (a->handle == b->handle && a->hop == b->hop && a->orders->len == b->orders->len);
+    }
+  CU_ASSERT_EQUAL_FATAL (one->rows->len, many->rows->len);
+  for (guint i = 0; i < one->rows->len; i++)
+    {
+      const MlEvRow *a = &g_array_index (one->rows, MlEvRow, i), *b = &g_array_index (many->rows, MlEvRow, i);
+      CU_ASSERT (a->ts == b->ts && a->source == b->source && a->lookup == b->lookup && a->ip == b->ip);
+      CU_ASSERT (a->window == b->window && a->hop == b->hop && a->via == b->via);
+    }
 }
 
 static void
@@ -741,6 +777,7 @@ test_rows_of_lists_a_handles_rows_in_time_order (void)
 static CU_TestInfo extract_tests[] = {
   { "snapshot evidence equals the SQL query", test_snapshot_evidence_equals_the_sql_query },
   { "parallel reading gives the same evidence", test_parallel_reading_gives_the_same_evidence },
+  { "parallel serving gives the same hops", test_parallel_serving_gives_the_same_hops },
   { "prospective evidence with lag equals the SQL query", test_prospective_evidence_with_lag_equals_the_sql_query },
   { "a pen register returns only own lookups", test_pen_register_returns_only_own_lookups },
   { "rows are sorted and tagged with every path", test_rows_are_sorted_and_tagged_with_every_path },

@@ -1,4 +1,9 @@
 /* parallel.c -- a deterministic parallel for-loop over fixed chunks. */
+#define _GNU_SOURCE             /* gettid */
+#include <errno.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include "common/parallel.h"
 
 typedef struct {
@@ -46,6 +51,7 @@ struct MlParallelRun {
   guint8 *done;            /* per chunk, under LOCK */
   GThread **pool;
   guint n_threads;
+  int nice;
 };
 
 static gpointer
@@ -54,6 +60,7 @@ run_worker (gpointer p)
   MlParallelRun *run = p;
   gint c;
 
+  ml_thread_lower_priority (run->nice);
   while ((c = g_atomic_int_add (&run->next, 1)) < (gint) run->n_chunks)
     {
       run->func ((guint) c, run->data);
@@ -66,7 +73,7 @@ run_worker (gpointer p)
 }
 
 MlParallelRun *
-ml_parallel_start (guint n_chunks, guint threads, MlChunkFunc func, gpointer data)
+ml_parallel_start (guint n_chunks, guint threads, int nice, MlChunkFunc func, gpointer data)
 {
   MlParallelRun *run;
 
@@ -75,6 +82,7 @@ ml_parallel_start (guint n_chunks, guint threads, MlChunkFunc func, gpointer dat
   run->n_chunks = n_chunks;
   run->func = func;
   run->data = data;
+  run->nice = nice;
   g_mutex_init (&run->lock);
   g_cond_init (&run->changed);
   run->done = g_new0 (guint8, MAX (n_chunks, 1u));
@@ -107,6 +115,22 @@ ml_parallel_join (MlParallelRun *run)
   g_free (run->done);
   g_free (run->pool);
   g_free (run);
+}
+
+void
+ml_thread_lower_priority (int nice)
+{
+#ifdef __linux__
+  if (nice > 0)
+    {
+      errno = 0;
+      int now = getpriority (PRIO_PROCESS, (id_t) gettid ());
+      if (errno == 0)
+        (void) setpriority (PRIO_PROCESS, (id_t) gettid (), MIN (now + nice, 19));
+    }
+#else
+  (void) nice;
+#endif
 }
 
 guint

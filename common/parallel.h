@@ -24,11 +24,19 @@ void ml_parallel_for (guint n_chunks, guint threads, MlChunkFunc func, gpointer 
  * in order while they are made: THREADS (>= 1) threads of their own take the
  * chunks in increasing order.  ml_parallel_wait() blocks until CHUNK is
  * done; ml_parallel_join() waits for every chunk, joins the threads and
- * frees RUN (NULL is ignored). */
+ * frees RUN (NULL is ignored).  NICE > 0 lowers the threads' priority
+ * (ml_thread_lower_priority()): the consumer, usually the critical path,
+ * then runs first and the workers take what is left of the cores. */
 typedef struct MlParallelRun MlParallelRun;
-MlParallelRun *ml_parallel_start (guint n_chunks, guint threads, MlChunkFunc func, gpointer data);
+MlParallelRun *ml_parallel_start (guint n_chunks, guint threads, int nice, MlChunkFunc func, gpointer data);
 void ml_parallel_wait (MlParallelRun *run, guint chunk);
 void ml_parallel_join (MlParallelRun *run);
+
+/* Lower the calling thread's priority by NICE (Linux: its nice value; a
+ * thread may always lower its own priority).  Elsewhere, or on failure,
+ * nothing happens: only the order in which the cores serve threads
+ * changes, never a result. */
+void ml_thread_lower_priority (int nice);
 
 /* The default thread count: the number of online processors. */
 guint ml_parallel_default_threads (void);

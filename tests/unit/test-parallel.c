@@ -69,7 +69,7 @@ test_background_in_order (void)
   for (guint threads = 1; threads <= 4; threads++)
     {
       Job job = job_new (3000);
-      MlParallelRun *run = ml_parallel_start (job.n, threads, work, &job);
+      MlParallelRun *run = ml_parallel_start (job.n, threads, threads % 2 ? 0 : 5, work, &job);
       guint64 total = 0, expected = 0;
       for (guint c = 0; c < job.n; c++)
         {
@@ -91,13 +91,13 @@ static void
 test_background_edges (void)
 {
   Job job = job_new (3);
-  MlParallelRun *run = ml_parallel_start (job.n, 8, work, &job);
+  MlParallelRun *run = ml_parallel_start (job.n, 8, 0, work, &job);
   ml_parallel_join (run);
   job_check (&job, job.n);
   job_free (&job);
 
   job = job_new (0);
-  run = ml_parallel_start (0, 2, work, &job);
+  run = ml_parallel_start (0, 2, 0, work, &job);
   ml_parallel_join (run);
   CU_ASSERT_EQUAL (g_atomic_int_get (&job.calls[0]), 0);
   job_free (&job);

@@ -16,7 +16,8 @@
 
 G_BEGIN_DECLS
 
-/* Create every table of analysis.db (docs/analyze/outputs.md) in DB. */
+/* Create every table of analysis.db (docs/analyze/outputs.md) in DB, a new
+ * database, with 64 KiB pages. */
 gboolean ml_findings_create (MlDb *db, GError **error);
 
 /* Handle names for outputs: provider.db handle text, pseudonymised with KEY

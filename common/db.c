@@ -17,7 +17,9 @@
  * runs SQLite's sorter keeps in memory, and with 256 MiB CREATE INDEX over
  * 10^6-10^7 rows sorted in one run on one thread; with 8 MiB it sorts many
  * small runs on helper threads (PRAGMA threads) and merges them, 2.5-3x
- * faster (measured: two indexes over 10^7 lookups, 41.6 s -> 13.2 s).  Pages
+ * faster (measured: two indexes over 10^7 lookups, 41.6 s -> 13.2 s).  A
+ * caller that indexes two databases at once on two cores turns the helper
+ * threads off (sim/writer.c: less CPU, and faster).  Pages
  * stay at 4 KiB: measured on 2-5 million five-integer rows, 64 KiB pages
  * loaded and indexed 1.3-2x slower and looked rows up no faster.
  * temp_store stays on disk: with temp_store=MEMORY SQLite's sorter never

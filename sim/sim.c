@@ -201,9 +201,9 @@ is_routine_place (const MlWorld *w, guint32 p, guint32 place)
  * Truth keeps stays at places; time in transit between places is not
  * stored (it is the gap between two stays). */
 static MlDayBatch *
-collect_batch (Day *d, const MlMobility *m)
+collect_batch (Day *d, const MlMobility *m, MlSimWriter *wr)
 {
-  MlDayBatch *b = ml_day_batch_new (d->day);
+  MlDayBatch *b = ml_sim_writer_batch (wr, d->day);
   const MlWorld *w = d->w;
 
   for (guint c = 0; c < d->n_chunks; c++)
@@ -329,7 +329,7 @@ run_days (const MlWorld *w, MlSimWriter *wr, MlBandicoot *bc, GError **error)
       ml_parallel_for (d.n_chunks, threads, phase_messages, &d);
       group_by_sender (&d);
       ml_parallel_for (d.n_chunks, threads, phase_lookups, &d);
-      batch = collect_batch (&d, m);
+      batch = collect_batch (&d, m, wr);
       rows += batch->lookups->len;
       ok = ml_check_interrupted (error) && ml_sim_writer_push (wr, batch, error)
            && export_day (&d, bc, error);

@@ -52,6 +52,9 @@ struct MlSimWriter {
   Lane provider_lane;         /* lookups into provider.db */
   Lane truth_lane;            /* everything else into truth.db */
   GAsyncQueue *tokens;        /* MAX_PENDING tokens bound the days in flight */
+  GAsyncQueue *spare;         /* MlDayBatch written, emptied, for ml_sim_writer_batch() */
+  GArray *sorted;             /* MlLookupRow: the provider lane's sorting buffer */
+  GArray *second_start;       /* guint32: the provider lane's counts by second */
   gint failed;                /* atomic: a lane has failed */
   guint32 *trip_start;        /* per person: first day of the open trip + 1, 0 = none */
   guint32 *trip_city;
@@ -348,12 +351,68 @@ mark_ip (MlSimWriter *wr, guint32 ip)
   (*bits)[(ip & 0xffffff) >> 3] |= (guint8) (1u << (ip & 7));
 }
 
+/* Rows spanning more seconds than this are merge-sorted instead. */
+#define SORT_MAX_SECONDS (4 * ML_SECONDS_PER_DAY)
+/* Rows of one second up to this many are insertion-sorted. */
+#define SORT_INSERTION_MAX 32
+
+/* A day's rows fall within 86,400 seconds, so a counting pass by second
+ * puts them in time order and only the rows of one second (a few dozen in
+ * a city) are compared, instead of a merge sort of 10^6 rows and its
+ * buffer every day. */
+void
+ml_lookups_sort (GArray *rows, GArray *buffer, GArray *second_start)
+{
+  const MlLookupRow *r = (const MlLookupRow *) rows->data;
+  MlTime lo = G_MAXINT64, hi = G_MININT64;
+  guint n = rows->len;
+
+  for (guint i = 0; i < n; i++)
+    lo = MIN (lo, r[i].ts), hi = MAX (hi, r[i].ts);
+  if (n < 2 || hi - lo >= SORT_MAX_SECONDS)
+    {
+      g_array_sort (rows, compare_lookups);
+      return;
+    }
+  guint span = (guint) (hi - lo) + 1;
+  g_array_set_size (second_start, span + 1);
+  guint32 *start = (guint32 *) second_start->data;
+  memset (start, 0, (span + 1) * sizeof *start);
+  for (guint i = 0; i < n; i++)
+    start[r[i].ts - lo + 1]++;
+  for (guint k = 1; k <= span; k++)
+    start[k] += start[k - 1];
+  g_array_set_size (buffer, n);
+  MlLookupRow *out = (MlLookupRow *) buffer->data;
+  for (guint i = 0; i < n; i++)
+    out[start[r[i].ts - lo]++] = r[i];          /* stable: rows keep their order within a second */
+  for (guint a = 0; a < n;)
+    {
+      guint b = a + 1;
+      while (b < n && out[b].ts == out[a].ts)
+        b++;
+      if (b - a > SORT_INSERTION_MAX)
+        qsort (out + a, b - a, sizeof *out, compare_lookups);
+      else
+        for (guint i = a + 1; i < b; i++)
+          {
+            MlLookupRow x = out[i];
+            guint j = i;
+            for (; j > a && compare_lookups (&out[j - 1], &x) > 0; j--)
+              out[j] = out[j - 1];
+            out[j] = x;
+          }
+      a = b;
+    }
+  memcpy (rows->data, out, (gsize) n * sizeof *out);
+}
+
 static gboolean
 write_lookups (MlSimWriter *wr, GArray *rows, GError **error)
 {
   MlBulk *s = wr->ins_lookup;
 
-  g_array_sort (rows, compare_lookups);
+  ml_lookups_sort (rows, wr->sorted, wr->second_start);
   for (guint i = 0; i < rows->len; i++)
     {
       const MlLookupRow *r = &g_array_index (rows, MlLookupRow, i);
@@ -514,9 +573,17 @@ write_truth_batch (MlSimWriter *wr, MlDayBatch *b, GError **error)
 static void
 pending_release (MlSimWriter *wr, Pending *p)
 {
+  MlDayBatch *b = p->batch;
+
   if (!g_atomic_int_dec_and_test (&p->refs))
     return;
-  ml_day_batch_free (p->batch);
+  g_array_set_size (b->lookups, 0);
+  g_array_set_size (b->pairs, 0);
+  g_array_set_size (b->contacts, 0);
+  g_array_set_size (b->stays, 0);
+  g_array_set_size (b->trip_days, 0);
+  g_array_set_size (b->messages, 0);
+  g_async_queue_push (wr->spare, b);
   g_free (p);
   g_async_queue_push (wr->tokens, GINT_TO_POINTER (1));
 }
@@ -583,6 +650,9 @@ ml_sim_writer_new (const MlWorld *w, const char *out_dir, GError **error)
       || !prepare_statements (wr, error))
     return NULL;
   wr->tokens = g_async_queue_new ();
+  wr->spare = g_async_queue_new ();
+  wr->sorted = g_array_new (FALSE, FALSE, sizeof (MlLookupRow));
+  wr->second_start = g_array_new (FALSE, FALSE, sizeof (guint32));
   for (int i = 0; i < MAX_PENDING; i++)
     g_async_queue_push (wr->tokens, GINT_TO_POINTER (1));
   lane_start (&wr->provider_lane, wr, "metaleak-prov", write_provider_batch);   /* thread names: 15 bytes at most */
@@ -601,6 +671,17 @@ writer_failed (MlSimWriter *wr, GError **error)
   if (error != NULL && e != NULL && *error == NULL)
     *error = g_error_copy (e);
   return TRUE;
+}
+
+MlDayBatch *
+ml_sim_writer_batch (MlSimWriter *wr, MlDay day)
+{
+  MlDayBatch *b = g_async_queue_try_pop (wr->spare);
+
+  if (b == NULL)
+    return ml_day_batch_new (day);
+  b->day = day;
+  return b;
 }
 
 gboolean
@@ -862,6 +943,17 @@ ml_sim_writer_free (MlSimWriter *wr)
     g_async_queue_unref (wr->truth_lane.queue);
   if (wr->tokens)
     g_async_queue_unref (wr->tokens);
+  if (wr->spare)
+    {
+      MlDayBatch *b;
+      while ((b = g_async_queue_try_pop (wr->spare)) != NULL)
+        ml_day_batch_free (b);
+      g_async_queue_unref (wr->spare);
+    }
+  if (wr->sorted)
+    g_array_unref (wr->sorted);
+  if (wr->second_start)
+    g_array_unref (wr->second_start);
   g_clear_error (&wr->provider_lane.error);
   g_clear_error (&wr->truth_lane.error);
   g_free (wr->seen);

@@ -68,6 +68,17 @@ typedef struct MlSimWriter MlSimWriter;
  * world.  Caller frees. */
 MlSimWriter *ml_sim_writer_new (const MlWorld *w, const char *out_dir, GError **error);
 
+/* Sort ROWS (MlLookupRow) by (ts, source, lookup, ip) as the writer stores
+ * them, keeping the order of rows equal in all four, as g_array_sort()
+ * would; BUFFER (MlLookupRow) and SECOND_START (guint32) are scratch
+ * arrays the caller keeps between calls. */
+void ml_lookups_sort (GArray *rows, GArray *buffer, GArray *second_start);
+
+/* An empty batch for DAY: one the writer has finished with, its arrays
+ * emptied but keeping their memory (a city day holds about 200 MB, which
+ * growing afresh every day cost page faults and copies), or a new one. */
+MlDayBatch *ml_sim_writer_batch (MlSimWriter *wr, MlDay day);
+
 /* Hand BATCH (taken) to the writer thread; blocks while two days are
  * pending.  FALSE when the writer has failed (its error is returned). */
 gboolean ml_sim_writer_push (MlSimWriter *wr, MlDayBatch *batch, GError **error);

@@ -7,6 +7,7 @@
 #include "sim/mobility.h"
 #include "sim/traffic.h"
 #include "sim/world.h"
+#include "sim/writer.h"
 #include "tests/unit/runner.h"
 
 static MlScenario *
@@ -272,6 +273,56 @@ test_replies_reverse_the_direction (void)
   fixture_clear (&f);
 }
 
+/* The writer's order of the lookup log: (ts, source, lookup, ip), and rows
+ * equal in all four in the order they came (their devices and causes
+ * differ), exactly as a stable merge sort gives; on days of rows, on
+ * crowded seconds (insertion and merge sorts inside a second) and on a
+ * span too long for counting by second. */
+static gint
+by_key_then_position (gconstpointer pa, gconstpointer pb)
+{
+  const MlLookupRow *a = pa, *b = pb;
+
+  if (a->ts != b->ts)
+    return a->ts < b->ts ? -1 : 1;
+  if (a->source != b->source)
+    return a->source < b->source ? -1 : 1;
+  if (a->lookup != b->lookup)
+    return a->lookup < b->lookup ? -1 : 1;
+  if (a->ip != b->ip)
+    return a->ip < b->ip ? -1 : 1;
+  return (a->pad > b->pad) - (a->pad < b->pad);   /* the original position, kept in pad */
+}
+
+static void
+test_lookup_log_order (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (5);
+  g_autoptr(GArray) buffer = g_array_new (FALSE, FALSE, sizeof (MlLookupRow));
+  g_autoptr(GArray) starts = g_array_new (FALSE, FALSE, sizeof (guint32));
+  static const int spans[] = { 86400, 40, 3, 10 * 86400, 1 };
+
+  for (int round = 0; round < 25; round++)
+    {
+      int span = spans[round % G_N_ELEMENTS (spans)], n = g_rand_int_range (rand, 0, 3000);
+      g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (MlLookupRow));
+      for (int i = 0; i < n; i++)
+        {
+          MlLookupRow r = {
+            .ts = 1700000000 + g_rand_int_range (rand, 0, span), .source = g_rand_int_range (rand, 0, 6),
+            .lookup = g_rand_int_range (rand, 0, 6), .ip = (guint32) g_rand_int_range (rand, 0, 3),
+            .devices = (guint8) g_rand_int_range (rand, 0, 4), .pad = (guint16) (i & 0xffff),
+          };
+          g_array_append_val (rows, r);
+        }
+      g_autoptr(GArray) want = g_array_copy (rows);
+      g_array_sort (want, by_key_then_position);
+      ml_lookups_sort (rows, buffer, starts);
+      CU_ASSERT_EQUAL_FATAL (rows->len, want->len);
+      CU_ASSERT (memcmp (rows->data, want->data, (gsize) n * sizeof (MlLookupRow)) == 0);
+    }
+}
+
 static CU_TestInfo tests[] = {
   { "only iMessage users ask the directory", test_only_imessage_users_ask_the_directory },
   { "handles not on iMessage are logged with zero devices", test_handles_not_on_imessage_are_logged_with_zero_devices },
@@ -279,6 +330,7 @@ static CU_TestInfo tests[] = {
   { "a shorter TTL gives more lookups", test_a_shorter_ttl_gives_more_lookups },
   { "messages follow activity and are reproducible", test_messages_follow_activity_and_are_reproducible },
   { "replies reverse the direction", test_replies_reverse_the_direction },
+  { "the lookup log's order", test_lookup_log_order },
   CU_TEST_INFO_NULL,
 };
 

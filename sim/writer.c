@@ -903,12 +903,28 @@ finish_truth (gpointer data)
   return NULL;
 }
 
+/* Free the batches kept for reuse (and the sorting buffers): the days are
+ * over, and the index builds want the memory. */
+static void
+free_spares (MlSimWriter *wr)
+{
+  MlDayBatch *b;
+
+  while ((b = g_async_queue_try_pop (wr->spare)) != NULL)
+    ml_day_batch_free (b);
+  g_array_unref (wr->sorted);
+  g_array_unref (wr->second_start);
+  wr->sorted = g_array_new (FALSE, FALSE, sizeof (MlLookupRow));
+  wr->second_start = g_array_new (FALSE, FALSE, sizeof (guint32));
+}
+
 gboolean
 ml_sim_writer_finish (MlSimWriter *wr, MlSimCounts *counts, GError **error)
 {
   GThread *t;
 
   stop_thread (wr);
+  free_spares (wr);
   g_debug ("writer lanes busy: provider %.2f s, truth %.2f s", wr->provider_lane.busy_us / 1e6,
            wr->truth_lane.busy_us / 1e6);
   if (writer_failed (wr, error))
@@ -945,15 +961,12 @@ ml_sim_writer_free (MlSimWriter *wr)
     g_async_queue_unref (wr->tokens);
   if (wr->spare)
     {
-      MlDayBatch *b;
-      while ((b = g_async_queue_try_pop (wr->spare)) != NULL)
-        ml_day_batch_free (b);
+      free_spares (wr);
       g_async_queue_unref (wr->spare);
+      g_array_unref (wr->sorted);
+      g_array_unref (wr->second_start);
     }
-  if (wr->sorted)
-    g_array_unref (wr->sorted);
-  if (wr->second_start)
-    g_array_unref (wr->second_start);
+
   g_clear_error (&wr->provider_lane.error);
   g_clear_error (&wr->truth_lane.error);
   g_free (wr->seen);

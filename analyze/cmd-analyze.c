@@ -11,7 +11,7 @@
  * print the five numbers a policy reader needs.
  *
  * With more than one thread the steps overlap around the writing thread
- * (this one), which is the critical path: truth.db loads beside the
+ * (this one), which is the critical path: the evaluator loads beside the
  * extraction; the workers draw the targets' inferences (every chain length
  * in one pass, infer.h) while the orders are written, and each target is
  * written as soon as it is done; the evidence table is written aside and
@@ -790,7 +790,7 @@ analyse (const Run *r, MlDb *db, MlCsvTee *tee, GError **error)
 
   if (!ml_case_resolve_targets (r->c, r->run_dir, r->provider, named, error))
     return FALSE;
-  /* truth.db loads beside the extraction (it reads another file) */
+  /* the evaluator loads beside the extraction (it reads another file) */
   EvaluatorOpen eo = { r, named, NULL, NULL };
   GThread *opener = r->threads > 1 ? g_thread_new ("metaleak-truth", open_evaluator, &eo) : NULL;
   gboolean found = (ev = ml_evidence_extract (r->c, r->provider, named, &src, error)) != NULL;

@@ -22,9 +22,11 @@
  * recency term by its maximum W_RECENCY, so confidence never falls when
  * more windows are chained.
  *
- * Workload: called for 1,000 targets x 12 window counts per case.  Linear
- * in the target's rows; a trap row costs a binary search in its source's
- * row index plus the rows of that source within BURST_SECONDS.
+ * Workload: 1,000 targets x 12 window counts per case, all counts of a
+ * target in one call (ml_infer_contacts_each).  Linear in the target's
+ * rows plus, per count, its contacts (scored and sorted); a trap row costs
+ * a binary search in its source's row index plus the rows of that source
+ * within BURST_SECONDS, once, and once per count only when it is bulk.
  */
 #include <math.h>
 #include <string.h>

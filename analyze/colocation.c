@@ -21,11 +21,13 @@
  * "other" (docs/analyze/inference.md).  Repeated coincidences make a tie
  * likely (Crandall et al., PNAS 107:22436, 2010).
  *
- * Workload: once per target and window count.  The target's rows are read
+ * Workload: once per target and window count, or once per target for
+ * every count (ml_infer_colocation_each).  The target's rows are read
  * once; then only the rows sent from the target's non-cellular IPs
  * (ml_evidence_rows_at), each tested against the target's own lookups from
  * that IP by binary search: linear in the rows at those IPs, never in the
- * whole evidence (1,000 targets x 12 windows over 10^6 rows).
+ * whole evidence (1,000 targets x 12 windows over 10^6 rows); the one-pass
+ * form then adds up, per count, only the co-located rows found.
  */
 #include <math.h>
 

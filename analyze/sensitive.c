@@ -43,24 +43,28 @@ by_lookups (gconstpointer pa, gconstpointer pb)
   return strcmp (a->category, b->category);
 }
 
-/* The hits among ROWS (the target's own lookups of sensitive services, in
- * row order) at N windows. */
+/* A sensitive lookup of the target's and the service it reached. */
+typedef struct {
+  const MlEvRow *row;
+  const MlDirEntry *service;
+} Lookup;
+
+/* The hits among LOOKUPS (in row order) at N windows. */
 static GArray *
-hits_at (const MlEvidence *ev, const GArray *rows, int n_windows)
+hits_at (const GArray *lookups, int n_windows)
 {
   GArray *hits = g_array_new (FALSE, FALSE, sizeof (MlSensitiveHit));
   g_autoptr(GHashTable) seen = ml_id_table_new (NULL);
 
-  for (guint i = 0; i < rows->len; i++)
+  for (guint i = 0; i < lookups->len; i++)
     {
-      const MlEvRow *r = g_array_index (rows, const MlEvRow *, i);
-      const MlDirEntry *d = ml_evidence_directory (ev, r->lookup);
-      if (!ml_ev_in_windows (r, n_windows))
+      const Lookup *l = &g_array_index (lookups, Lookup, i);
+      if (!ml_ev_in_windows (l->row, n_windows))
         continue;
-      MlSensitiveHit *h = hit_of (hits, d->category != NULL ? d->category : "");
+      MlSensitiveHit *h = hit_of (hits, l->service->category != NULL ? l->service->category : "");
       if (h->lookups++ == 0)
-        h->first = r->ts;
-      if (g_hash_table_add (seen, ML_ID_KEY (r->lookup)))
+        h->first = l->row->ts;
+      if (g_hash_table_add (seen, ML_ID_KEY (l->row->lookup)))
         h->services++;
     }
   g_array_sort (hits, by_lookups);
@@ -70,18 +74,18 @@ hits_at (const MlEvidence *ev, const GArray *rows, int n_windows)
 /* The target's own lookups of sensitive services in the first N_MAX
  * windows, in row order: few, so each window count re-reads only them. */
 static GArray *
-sensitive_rows (const MlEvidence *ev, gint64 target, int n_max)
+sensitive_lookups (const MlEvidence *ev, gint64 target, int n_max)
 {
-  GArray *out = g_array_new (FALSE, FALSE, sizeof (const MlEvRow *));
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (Lookup));
   const GArray *rows = ml_evidence_rows_of (ev, target);
 
   for (guint i = 0; i < rows->len; i++)
     {
       const MlEvRow *r = &g_array_index (ev->rows, MlEvRow, g_array_index (rows, guint, i));
-      const MlDirEntry *d;
+      Lookup l = { r, NULL };
       if (r->source == target && ml_ev_in_windows (r, n_max)
-          && (d = ml_evidence_directory (ev, r->lookup)) != NULL && d->sensitive)
-        g_array_append_val (out, r);
+          && (l.service = ml_evidence_directory (ev, r->lookup)) != NULL && l.service->sensitive)
+        g_array_append_val (out, l);
     }
   return out;
 }
@@ -90,17 +94,17 @@ GArray *
 ml_infer_sensitive (const MlEvidence *ev, gint64 target, int n_windows)
 {
   g_return_val_if_fail (ev != NULL, NULL);
-  g_autoptr(GArray) rows = sensitive_rows (ev, target, n_windows);
+  g_autoptr(GArray) lookups = sensitive_lookups (ev, target, n_windows);
 
-  return hits_at (ev, rows, n_windows);
+  return hits_at (lookups, n_windows);
 }
 
 void
 ml_infer_sensitive_each (const MlEvidence *ev, gint64 target, int n_max, GArray **out)
 {
   g_return_if_fail (ev != NULL && out != NULL && n_max >= 1);
-  g_autoptr(GArray) rows = sensitive_rows (ev, target, n_max);
+  g_autoptr(GArray) lookups = sensitive_lookups (ev, target, n_max);
 
   for (int n = 1; n <= n_max; n++)
-    out[n - 1] = hits_at (ev, rows, n);
+    out[n - 1] = hits_at (lookups, n);
 }

@@ -53,8 +53,8 @@ struct MlSimWriter {
   Lane truth_lane;            /* everything else into truth.db */
   GAsyncQueue *tokens;        /* MAX_PENDING tokens bound the days in flight */
   GAsyncQueue *spare;         /* MlDayBatch written, emptied, for ml_sim_writer_batch() */
-  GArray *sorted;             /* MlLookupRow: the provider lane's sorting buffer */
-  GArray *second_start;       /* guint32: the provider lane's counts by second */
+  GArray *sorted;             /* MlLookupRow: the provider lane's sorting buffer, or NULL */
+  GArray *second_start;       /* guint32: the provider lane's counts by second, or NULL */
   gint failed;                /* atomic: a lane has failed */
   guint32 *trip_start;        /* per person: first day of the open trip + 1, 0 = none */
   guint32 *trip_city;
@@ -412,6 +412,11 @@ write_lookups (MlSimWriter *wr, GArray *rows, GError **error)
 {
   MlBulk *s = wr->ins_lookup;
 
+  if (wr->sorted == NULL)      /* the sorting buffers live through the days only */
+    {
+      wr->sorted = g_array_new (FALSE, FALSE, sizeof (MlLookupRow));
+      wr->second_start = g_array_new (FALSE, FALSE, sizeof (guint32));
+    }
   ml_lookups_sort (rows, wr->sorted, wr->second_start);
   for (guint i = 0; i < rows->len; i++)
     {
@@ -651,8 +656,6 @@ ml_sim_writer_new (const MlWorld *w, const char *out_dir, GError **error)
     return NULL;
   wr->tokens = g_async_queue_new ();
   wr->spare = g_async_queue_new ();
-  wr->sorted = g_array_new (FALSE, FALSE, sizeof (MlLookupRow));
-  wr->second_start = g_array_new (FALSE, FALSE, sizeof (guint32));
   for (int i = 0; i < MAX_PENDING; i++)
     g_async_queue_push (wr->tokens, GINT_TO_POINTER (1));
   lane_start (&wr->provider_lane, wr, "metaleak-prov", write_provider_batch);   /* thread names: 15 bytes at most */
@@ -912,10 +915,8 @@ free_spares (MlSimWriter *wr)
 
   while ((b = g_async_queue_try_pop (wr->spare)) != NULL)
     ml_day_batch_free (b);
-  g_array_unref (wr->sorted);
-  g_array_unref (wr->second_start);
-  wr->sorted = g_array_new (FALSE, FALSE, sizeof (MlLookupRow));
-  wr->second_start = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_clear_pointer (&wr->sorted, g_array_unref);
+  g_clear_pointer (&wr->second_start, g_array_unref);
 }
 
 gboolean
@@ -963,8 +964,6 @@ ml_sim_writer_free (MlSimWriter *wr)
     {
       free_spares (wr);
       g_async_queue_unref (wr->spare);
-      g_array_unref (wr->sorted);
-      g_array_unref (wr->second_start);
     }
 
   g_clear_error (&wr->provider_lane.error);

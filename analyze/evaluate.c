@@ -436,24 +436,27 @@ row_trip (MlStmt *s, gpointer elt)
   return TRUE;
 }
 
-/* Column 0 is always the person.  INDEX names the index by person that
- * the simulator builds (common/schema.c): with it, only the wanted people's
- * rows are read ("WHERE person = ?", in rowid order as a scan would read
- * them); without it (a truth.db from before the index), the whole table. */
+/* Column 0 is always the person, read "WHERE person = ?" for the wanted
+ * people only when there is a cheap path to them: the tables clustered by
+ * person (schema.c: always), or the index INDEX when it exists; otherwise
+ * the whole table is scanned.  A person's rows come in ORDER, the order the
+ * simulator generated them in (by time), as a scan of its rowid table
+ * would read them. */
 static const struct {
   const char *sql;
-  const char *by_person;          /* the WHERE clause on the person column */
-  const char *index;              /* NULL: always scanned */
+  const char *by_person;          /* the WHERE clause's person column; NULL: always scanned */
+  const char *order;              /* a person's rows in generation order */
+  const char *index;              /* NULL: clustered by person */
   RowFunc row;
   gsize size;
 } scan_specs[N_SCANS] = {
-  [SCAN_STAYS] = { "SELECT person, start, end, place FROM stays", "person", "stays_by_person",
+  [SCAN_STAYS] = { "SELECT person, start, end, place FROM stays", "person", "start", NULL,
                    row_stay, sizeof (Stay) },
   [SCAN_SENT] = { "SELECT sender, day, recipient, coalesce(imessage, 0) + coalesce(sms, 0) FROM messages_daily",
-                  "sender", "messages_daily_by_sender", row_sent, sizeof (Sent) },
-  [SCAN_CONTACTS] = { "SELECT person, ts, service FROM service_contacts", "person", "service_contacts_by_person",
-                      row_contact, sizeof (SvcContact) },
-  [SCAN_TRIPS] = { "SELECT person, start, end, city FROM trips", NULL, NULL, row_trip, sizeof (TruthTrip) },
+                  "sender", "day, recipient", NULL, row_sent, sizeof (Sent) },
+  [SCAN_CONTACTS] = { "SELECT person, ts, service FROM service_contacts", "person", "rowid",
+                      "service_contacts_by_person", row_contact, sizeof (SvcContact) },
+  [SCAN_TRIPS] = { "SELECT person, start, end, city FROM trips", NULL, NULL, NULL, row_trip, sizeof (TruthTrip) },
 };
 
 typedef struct {
@@ -484,7 +487,8 @@ scan_row (ScanJob *job, guint k, MlStmt *s)
 static gboolean
 scan_indexed (ScanJob *job, guint k, MlDb *db, GError **error)
 {
-  g_autofree char *sql = g_strdup_printf ("%s WHERE %s = ? ORDER BY rowid", scan_specs[k].sql, scan_specs[k].by_person);
+  g_autofree char *sql = g_strdup_printf ("%s WHERE %s = ? ORDER BY %s", scan_specs[k].sql, scan_specs[k].by_person,
+                                          scan_specs[k].order);
   g_autoptr(MlStmt) s = ml_db_prepare (db, sql, error);
   g_autoptr(GArray) people = g_array_new (FALSE, FALSE, sizeof (gint64));
   GHashTableIter it;
@@ -513,12 +517,12 @@ scan_table (ScanJob *job, guint k, GError **error)
 {
   g_autoptr(MlDb) db = ml_db_open (job->path, ML_DB_READONLY, error);
   g_autoptr(MlStmt) s = NULL;
-  gint64 indexed = 0;
+  gint64 indexed = scan_specs[k].by_person != NULL && scan_specs[k].index == NULL;
   MlStep st;
 
   if (db == NULL)
     return FALSE;
-  if (scan_specs[k].index != NULL)
+  if (scan_specs[k].by_person != NULL && scan_specs[k].index != NULL)
     {
       g_autoptr(MlStmt) q = ml_db_prepare (db, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = ?",
                                            error);

@@ -71,6 +71,8 @@ struct MlDb {
   char *path;          /* the final path, named in every message */
   char *tmp_path;      /* created and not yet published: deleted by ml_db_free */
   gboolean overwrite;  /* created with permission to replace PATH */
+  struct Load *load;   /* the ml_db_load() in progress, or NULL */
+  gboolean load_module; /* the ml_load virtual table is registered */
 };
 
 struct MlStmt {
@@ -889,5 +891,323 @@ ml_bulk_flush (MlBulk *b, GError **error)
   if (rows > 0 && b->observer != NULL)
     b->observer (b->values, rows, b->n_cols, b->observer_data);
   g_string_chunk_clear (b->copies);
+  return TRUE;
+}
+
+/* ---- loading through a virtual table ----------------------------------- */
+
+/* ml_db_load() runs one "INSERT INTO target SELECT c0, ... FROM ml_load",
+ * where ml_load is an eponymous virtual table on the connection whose
+ * cursor asks the caller's function for each row.  The load in progress
+ * hangs off the MlDb: one at a time per connection. */
+
+#define LOAD_COLS 16
+
+typedef struct Load {
+  MlRowFunc func;
+  gpointer data;
+  int n_cols;
+  MlBulkValue row[LOAD_COLS];
+  GError *error;               /* the function's failure */
+} Load;
+
+typedef struct {
+  sqlite3_vtab base;
+  MlDb *db;
+} LoadTab;
+
+typedef struct {
+  sqlite3_vtab_cursor base;
+  Load *load;
+  sqlite3_int64 n;             /* rows handed out: the rowid */
+  gboolean eof;
+} LoadCursor;
+
+static int
+load_connect (sqlite3 *handle, void *aux, int argc, const char *const *argv, sqlite3_vtab **out, char **err)
+{
+  GString *ddl = g_string_new ("CREATE TABLE x (");
+  LoadTab *t;
+  int rc;
+
+  (void) argc;
+  (void) argv;
+  (void) err;
+  for (int i = 0; i < LOAD_COLS; i++)
+    g_string_append_printf (ddl, "%sc%d", i ? ", " : "", i);
+  g_string_append (ddl, ")");
+  rc = sqlite3_declare_vtab (handle, ddl->str);
+  g_string_free (ddl, TRUE);
+  if (rc != SQLITE_OK)
+    return rc;
+  t = g_new0 (LoadTab, 1);
+  t->db = aux;
+  *out = &t->base;
+  return SQLITE_OK;
+}
+
+static int
+load_disconnect (sqlite3_vtab *vtab)
+{
+  g_free (vtab);
+  return SQLITE_OK;
+}
+
+static int
+load_best_index (sqlite3_vtab *vtab, sqlite3_index_info *info)
+{
+  (void) vtab;
+  info->estimatedCost = 1e12;  /* one pass over everything: there is no other way */
+  return SQLITE_OK;
+}
+
+static int
+load_open (sqlite3_vtab *vtab, sqlite3_vtab_cursor **out)
+{
+  LoadCursor *c = g_new0 (LoadCursor, 1);
+
+  c->load = ((LoadTab *) vtab)->db->load;
+  c->eof = TRUE;
+  *out = &c->base;
+  return SQLITE_OK;
+}
+
+static int
+load_close (sqlite3_vtab_cursor *cur)
+{
+  g_free (cur);
+  return SQLITE_OK;
+}
+
+/* The next row into the cursor's load; SQLITE_ERROR when the function
+ * failed (its error is kept for ml_db_load to return). */
+static int
+load_advance (LoadCursor *c)
+{
+  Load *l = c->load;
+  MlStep st;
+
+  if (l == NULL)
+    {
+      c->eof = TRUE;
+      return SQLITE_OK;
+    }
+  st = l->func (l->data, l->row, &l->error);
+  c->eof = st != ML_STEP_ROW;
+  c->n++;
+  return st == ML_STEP_ERROR ? SQLITE_ERROR : SQLITE_OK;
+}
+
+static int
+load_filter (sqlite3_vtab_cursor *cur, int idx, const char *idx_str, int argc, sqlite3_value **argv)
+{
+  (void) idx;
+  (void) idx_str;
+  (void) argc;
+  (void) argv;
+  return load_advance ((LoadCursor *) cur);
+}
+
+static int
+load_next (sqlite3_vtab_cursor *cur)
+{
+  return load_advance ((LoadCursor *) cur);
+}
+
+static int
+load_eof (sqlite3_vtab_cursor *cur)
+{
+  return ((LoadCursor *) cur)->eof;
+}
+
+static int
+load_column (sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
+{
+  const Load *l = ((LoadCursor *) cur)->load;
+  const MlBulkValue *v;
+
+  if (col >= l->n_cols)
+    {
+      sqlite3_result_null (ctx);
+      return SQLITE_OK;
+    }
+  v = &l->row[col];
+  switch (v->type)
+    {
+    case ML_VALUE_INTEGER: sqlite3_result_int64 (ctx, v->v.i); break;
+    case ML_VALUE_REAL: sqlite3_result_double (ctx, v->v.d); break;
+    case ML_VALUE_TEXT: sqlite3_result_text (ctx, v->v.s, (int) v->len, SQLITE_TRANSIENT); break;
+    default: sqlite3_result_null (ctx); break;
+    }
+  return SQLITE_OK;
+}
+
+static int
+load_rowid (sqlite3_vtab_cursor *cur, sqlite3_int64 *rowid)
+{
+  *rowid = ((LoadCursor *) cur)->n;
+  return SQLITE_OK;
+}
+
+static const sqlite3_module load_module = {
+  .iVersion = 1,
+  .xCreate = NULL,             /* eponymous only: "FROM ml_load", never CREATE VIRTUAL TABLE */
+  .xConnect = load_connect,
+  .xBestIndex = load_best_index,
+  .xDisconnect = load_disconnect,
+  .xDestroy = load_disconnect,
+  .xOpen = load_open,
+  .xClose = load_close,
+  .xFilter = load_filter,
+  .xNext = load_next,
+  .xEof = load_eof,
+  .xColumn = load_column,
+  .xRowid = load_rowid,
+};
+
+gboolean
+ml_db_load (MlDb *db, const char *target, int n_cols, MlRowFunc func, gpointer data, GError **error)
+{
+  g_autoptr(GString) sql = g_string_new (NULL);
+  Load load = { func, data, n_cols, { { 0 } }, NULL };
+  gboolean ok;
+
+  g_return_val_if_fail (db != NULL && db->handle != NULL && target != NULL && func != NULL, FALSE);
+  g_return_val_if_fail (n_cols > 0 && n_cols <= LOAD_COLS && db->load == NULL, FALSE);
+  if (!db->load_module)
+    {
+      int rc = sqlite3_create_module_v2 (db->handle, "ml_load", &load_module, db, NULL);
+      if (rc != SQLITE_OK)
+        return db_error (db, rc, error);
+      db->load_module = TRUE;
+    }
+  g_string_printf (sql, "INSERT INTO %s SELECT ", target);
+  for (int i = 0; i < n_cols; i++)
+    g_string_append_printf (sql, "%sc%d", i ? ", " : "", i);
+  g_string_append (sql, " FROM ml_load");
+  db->load = &load;
+  ok = ml_db_exec (db, sql->str, error);
+  db->load = NULL;
+  if (load.error != NULL)      /* the row function's own failure explains SQLite's */
+    {
+      g_clear_error (error);
+      g_propagate_error (error, load.error);
+      return FALSE;
+    }
+  return ok;
+}
+
+/* ---- imposters ---------------------------------------------------------- */
+
+static char *
+quote_ident (const char *name)
+{
+  GString *q = g_string_new ("\"");
+
+  for (const char *p = name; *p; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (q, '"');
+      g_string_append_c (q, *p);
+    }
+  g_string_append_c (q, '"');
+  return g_string_free (q, FALSE);
+}
+
+/* The CREATE TABLE of an imposter NAME for OF, of TYPE "table" or "index". */
+static char *
+imposter_ddl (MlDb *db, const char *of, const char *type, const char *name, GError **error)
+{
+  g_autoptr(GString) cols = g_string_new (NULL);
+  g_autofree char *qname = quote_ident (name);
+  g_autoptr(MlStmt) s = NULL;
+  MlStep st;
+
+  if (g_str_equal (type, "table"))
+    {
+      if ((s = ml_db_prepare (db, "SELECT name, type FROM pragma_table_info (?1) ORDER BY cid", error)) == NULL
+          || !ml_stmt_bind_text (s, 1, of, -1, error))
+        return NULL;
+      while ((st = ml_stmt_step (s, error)) == ML_STEP_ROW)
+        {
+          g_autofree char *q = quote_ident (ml_stmt_text (s, 0));
+          g_string_append_printf (cols, "%s%s %s", cols->len ? ", " : "", q, ml_stmt_text (s, 1));
+        }
+      return st == ML_STEP_DONE ? g_strdup_printf ("CREATE TABLE %s (%s)", qname, cols->str) : NULL;
+    }
+  /* an index: its key columns then the rowid (an auxiliary column), all
+   * of them the primary key */
+  if ((s = ml_db_prepare (db, "SELECT cid, coalesce(name, ''), desc, coll, key FROM pragma_index_xinfo (?1)"
+                              " ORDER BY seqno", error)) == NULL
+      || !ml_stmt_bind_text (s, 1, of, -1, error))
+    return NULL;
+  while ((st = ml_stmt_step (s, error)) == ML_STEP_ROW)
+    {
+      g_autofree char *q = quote_ident (ml_stmt_int64 (s, 0) < 0 ? "_rowid_" : ml_stmt_text (s, 1));
+      if (ml_stmt_int64 (s, 4) && (ml_stmt_int64 (s, 2) != 0 || g_strcmp0 (ml_stmt_text (s, 3), "BINARY") != 0))
+        {
+          g_set_error (error, ML_ERROR, ML_ERROR_FAILED, "%s: index %s: only ascending BINARY keys can have an"
+                       " imposter", db->path, of);
+          return NULL;
+        }
+      g_string_append_printf (cols, "%s%s", cols->len ? ", " : "", q);
+    }
+  if (st != ML_STEP_DONE)
+    return NULL;
+  return g_strdup_printf ("CREATE TABLE %s (%s, PRIMARY KEY (%s)) WITHOUT ROWID", qname, cols->str, cols->str);
+}
+
+gboolean
+ml_db_imposter (MlDb *db, const char *of, const char *name, GError **error)
+{
+  g_autoptr(MlStmt) s = NULL;
+  g_autofree char *type = NULL, *ddl = NULL;
+  gint64 root = 0, listed = 0;
+  gboolean ok;
+
+  g_return_val_if_fail (db != NULL && db->handle != NULL && of != NULL && name != NULL, FALSE);
+  if ((s = ml_db_prepare (db, "SELECT type, rootpage FROM main.sqlite_schema WHERE name = ?1"
+                              " AND type IN ('table', 'index') AND rootpage > 0", error)) == NULL
+      || !ml_stmt_bind_text (s, 1, of, -1, error))
+    return FALSE;
+  switch (ml_stmt_step (s, error))
+    {
+    case ML_STEP_ROW:
+      type = g_strdup (ml_stmt_text (s, 0));
+      root = ml_stmt_int64 (s, 1);
+      ml_stmt_reset (s);
+      break;
+    case ML_STEP_DONE:
+      g_set_error (error, ML_ERROR, ML_ERROR_FAILED, "%s: no table or index %s", db->path, of);
+      return FALSE;
+    default:
+      return FALSE;
+    }
+  if ((ddl = imposter_ddl (db, of, type, name, error)) == NULL
+      /* newer SQLite writes to imposters only with a writable schema */
+      || !ml_db_exec (db, "PRAGMA writable_schema = ON", error))
+    return FALSE;
+  sqlite3_test_control (SQLITE_TESTCTRL_IMPOSTER, db->handle, "main", 1, (int) root);
+  ok = ml_db_exec (db, ddl, error);
+  sqlite3_test_control (SQLITE_TESTCTRL_IMPOSTER, db->handle, "main", 0, 0);
+  if (!ok)
+    return FALSE;
+  /* A library built without test controls (SQLITE_UNTESTABLE) made an
+   * ordinary table instead: undo it and say so. */
+  ml_stmt_free (g_steal_pointer (&s));
+  if ((s = ml_db_prepare (db, "SELECT count(*) FROM main.sqlite_schema WHERE name = ?1", error)) == NULL
+      || !ml_stmt_bind_text (s, 1, name, -1, error) || ml_stmt_step (s, error) != ML_STEP_ROW)
+    return FALSE;
+  listed = ml_stmt_int64 (s, 0);
+  ml_stmt_reset (s);
+  if (listed != 0)
+    {
+      g_autofree char *q = quote_ident (name);
+      g_autofree char *drop = g_strdup_printf ("DROP TABLE %s", q);
+      if (ml_db_exec (db, drop, error))
+        g_set_error (error, ML_ERROR, ML_ERROR_DB, "%s: SQLite %s was built without imposter tables"
+                     " (SQLITE_UNTESTABLE)", db->path, sqlite3_libversion ());
+      return FALSE;
+    }
   return TRUE;
 }

@@ -27,7 +27,7 @@ G_BEGIN_DECLS
 #define ML_SCHEMA_PROVIDER "provider"
 #define ML_SCHEMA_PROVIDER_VERSION 1
 #define ML_SCHEMA_TRUTH "truth"
-#define ML_SCHEMA_TRUTH_VERSION 1
+#define ML_SCHEMA_TRUTH_VERSION 2   /* 2: stays and messages_daily clustered by person */
 
 /* Create provider.db's tables (no secondary indexes: call
  * ml_schema_provider_index after the bulk load) and stamp the schema. */

@@ -18,9 +18,9 @@
  * the messages, and B), up to 1,000 people with >= 20 messages for
  * burstiness (mostly the same people; the others' messages regenerated
  * too), 300 for message
- * reciprocity (messages_daily through its sender and recipient indexes:
- * the rows sent to a person lie on random pages, ~9 ms a person on a
- * 20 GB truth.db).  The graph is measured whole (igraph, socialgraph.c), service
+ * reciprocity (one scan of messages_daily, keeping the sampled people's
+ * rows: the rows sent to a person lie all over the table, which is
+ * clustered by sender).  The graph is measured whole (igraph, socialgraph.c), service
  * contacts are scanned once (a few rows per person), and the lookup count
  * is provider.db's largest rowid.  The rules are in
  * docs/model/calibration.md.
@@ -404,8 +404,8 @@ gboolean
 ml_calibration_message_reciprocity (MlDb *truth, const guint32 *people, gsize n, double *out,
                                     GError **error)
 {
-  /* One scan of messages_daily (it has no index: see common/schema.c),
-   * keeping the rows of the sampled people. */
+  /* One scan of messages_daily (clustered by sender, with no index by
+   * recipient: see common/schema.c), keeping the rows of the sampled people. */
   g_autoptr(MlStmt) q = ml_db_prepare (truth, "SELECT sender, recipient FROM messages_daily", error);
   g_autoptr(GHashTable) slot = g_hash_table_new (g_direct_hash, g_direct_equal);
   g_autoptr(GPtrArray) sent = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);

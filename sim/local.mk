@@ -13,6 +13,7 @@ sim_libsim_a_SOURCES = \
 	sim/network.c sim/network.h \
 	sim/traffic.c sim/traffic.h \
 	sim/writer.c sim/writer.h \
+	sim/runs.c sim/runs.h \
 	sim/manifest.c sim/manifest.h \
 	sim/calibration.c sim/calibration.h sim/calibration-private.h \
 	sim/export.c sim/export.h
@@ -26,6 +27,7 @@ sim_unit_tests = \
 	tests/unit/test-mobility \
 	tests/unit/test-network \
 	tests/unit/test-traffic \
+	tests/unit/test-runs \
 	tests/unit/test-calibration
 check_PROGRAMS += $(sim_unit_tests)
 TESTS += $(sim_unit_tests)
@@ -36,4 +38,5 @@ tests_unit_test_socialgraph_LDADD = $(ML_SIM_TEST_LDADD)
 tests_unit_test_mobility_LDADD = $(ML_SIM_TEST_LDADD)
 tests_unit_test_network_LDADD = $(ML_SIM_TEST_LDADD)
 tests_unit_test_traffic_LDADD = $(ML_SIM_TEST_LDADD)
+tests_unit_test_runs_LDADD = $(ML_SIM_TEST_LDADD)
 tests_unit_test_calibration_LDADD = $(ML_SIM_TEST_LDADD)

@@ -18,6 +18,7 @@
 #include "sim/handles.h"
 #include "sim/network.h"
 #include "sim/places.h"
+#include "sim/runs.h"
 #include "sim/writer.h"
 
 #define MAX_PENDING 2
@@ -45,6 +46,8 @@ struct MlSimWriter {
   MlDb *provider, *truth;
   MlBulk *ins_lookup, *ins_pair, *ins_contact, *ins_stay, *ins_message;   /* the big tables */
   MlStmt *ins_trip, *ins_cause;
+  MlRuns *stay_runs;          /* MlTruthStay, a run a day: stays, stored after the last day */
+  MlRuns *pair_runs;          /* MlPairCount, a run a day tagged with it: messages_daily, likewise */
   guint8 *seen;               /* per person/service index: handle seen in a lookup */
   guint32 n_known;            /* people + services */
   GHashTable *strangers;      /* ids of handles outside the population seen */
@@ -437,24 +440,13 @@ write_lookups (MlSimWriter *wr, GArray *rows, GError **error)
   return ml_bulk_flush (s, error);
 }
 
+/* A day's pair counts, in (sender, recipient) order, wait in a run for
+ * the clustered messages_daily (see store_clustered). */
 static gboolean
 write_pairs (MlSimWriter *wr, MlDay day, GArray *rows, GError **error)
 {
-  MlBulk *s = wr->ins_pair;
-
-  for (guint i = 0; i < rows->len; i++)
-    {
-      const MlPairCount *r = &g_array_index (rows, MlPairCount, i);
-      ml_bulk_int64 (s, day);
-      ml_bulk_int64 (s, r->sender);
-      ml_bulk_int64 (s, r->recipient);
-      ml_bulk_int64 (s, r->imessage);
-      ml_bulk_int64 (s, r->sms);
-      if (!ml_bulk_end_row (s, error))
-        return FALSE;
-    }
   wr->counts.message_pairs += rows->len;
-  return ml_bulk_flush (s, error);
+  return ml_runs_add (wr->pair_runs, day, rows->data, rows->len, error);
 }
 
 static gboolean
@@ -475,27 +467,56 @@ write_contacts (MlSimWriter *wr, GArray *rows, GError **error)
   return ml_bulk_flush (s, error);
 }
 
+/* A day's stays, in person and time order, likewise wait for stays. */
 static gboolean
 write_stays (MlSimWriter *wr, GArray *rows, GError **error)
 {
-  MlBulk *s = wr->ins_stay;
-
-  for (guint i = 0; i < rows->len; i++)
-    {
-      const MlTruthStay *r = &g_array_index (rows, MlTruthStay, i);
-      ml_bulk_int64 (s, r->person);
-      ml_bulk_int64 (s, r->start);
-      ml_bulk_int64 (s, r->end);
-      if (r->place == ML_NONE)
-        ml_bulk_null (s);
-      else
-        ml_bulk_int64 (s, r->place);
-      ml_bulk_int64 (s, r->city);
-      if (!ml_bulk_end_row (s, error))
-        return FALSE;
-    }
   wr->counts.stays += rows->len;
-  return ml_bulk_flush (s, error);
+  return ml_runs_add (wr->stay_runs, 0, rows->data, rows->len, error);
+}
+
+static gboolean
+store_stay (const void *record, gint64 tag, gpointer data, GError **error)
+{
+  const MlTruthStay *r = record;
+  MlBulk *s = data;
+
+  (void) tag;
+  ml_bulk_int64 (s, r->person);
+  ml_bulk_int64 (s, r->start);
+  ml_bulk_int64 (s, r->end);
+  if (r->place == ML_NONE)
+    ml_bulk_null (s);
+  else
+    ml_bulk_int64 (s, r->place);
+  ml_bulk_int64 (s, r->city);
+  return ml_bulk_end_row (s, error);
+}
+
+static gboolean
+store_pair (const void *record, gint64 day, gpointer data, GError **error)
+{
+  const MlPairCount *r = record;
+  MlBulk *s = data;
+
+  ml_bulk_int64 (s, day);
+  ml_bulk_int64 (s, r->sender);
+  ml_bulk_int64 (s, r->recipient);
+  ml_bulk_int64 (s, r->imessage);
+  ml_bulk_int64 (s, r->sms);
+  return ml_bulk_end_row (s, error);
+}
+
+/* The clustered tables, from the days' runs merged by person: each is
+ * loaded in its key order, (person, start) and (sender, day, recipient),
+ * which is what makes the load cheap (schema.c). */
+static gboolean
+store_clustered (MlSimWriter *wr, GError **error)
+{
+  return ml_db_begin (wr->truth, error)
+         && ml_runs_merge (wr->stay_runs, store_stay, wr->ins_stay, error) && ml_bulk_flush (wr->ins_stay, error)
+         && ml_runs_merge (wr->pair_runs, store_pair, wr->ins_pair, error) && ml_bulk_flush (wr->ins_pair, error)
+         && ml_db_commit (wr->truth, error);
 }
 
 static gboolean
@@ -652,7 +673,9 @@ ml_sim_writer_new (const MlWorld *w, const char *out_dir, GError **error)
       || !ml_schema_provider_create (wr->provider, error)
       || !ml_schema_truth_create (wr->truth, error)
       || !write_static_truth (wr, error)
-      || !prepare_statements (wr, error))
+      || !prepare_statements (wr, error)
+      || (wr->stay_runs = ml_runs_new (out_dir, "stays", sizeof (MlTruthStay), error)) == NULL
+      || (wr->pair_runs = ml_runs_new (out_dir, "messages_daily", sizeof (MlPairCount), error)) == NULL)
     return NULL;
   wr->tokens = g_async_queue_new ();
   wr->spare = g_async_queue_new ();
@@ -877,28 +900,34 @@ finish_provider (gpointer data)
   return NULL;
 }
 
-/* The truth lane's last work: open trips, cause totals, indexes, close, hash. */
+/* The truth lane's last work: open trips, cause totals, the clustered
+ * tables, indexes, close, hash. */
 static gpointer
 finish_truth (gpointer data)
 {
   MlSimWriter *wr = data;
   Lane *lane = &wr->truth_lane;
+  gint64 t0 = g_get_monotonic_time ();
 
   if (ml_db_begin (wr->truth, &lane->error) && close_open_trips (wr, &lane->error)
-      && write_cause_totals (wr, &lane->error) && ml_db_commit (wr->truth, &lane->error))
+      && write_cause_totals (wr, &lane->error) && ml_db_commit (wr->truth, &lane->error)
+      && store_clustered (wr, &lane->error))
     {
+      gint64 t1 = g_get_monotonic_time ();
+      g_debug ("truth.db clustered tables stored: %.2f s", (t1 - t0) / 1e6);
       g_clear_pointer (&wr->ins_pair, ml_bulk_free);
       g_clear_pointer (&wr->ins_contact, ml_bulk_free);
       g_clear_pointer (&wr->ins_stay, ml_bulk_free);
       g_clear_pointer (&wr->ins_trip, ml_stmt_free);
       g_clear_pointer (&wr->ins_message, ml_bulk_free);
       g_clear_pointer (&wr->ins_cause, ml_stmt_free);
-      gint64 t0 = g_get_monotonic_time ();
+      g_clear_pointer (&wr->stay_runs, ml_runs_free);
+      g_clear_pointer (&wr->pair_runs, ml_runs_free);
       if (ml_db_exec (wr->truth, INDEX_THREADS_SQL, &lane->error) && ml_schema_truth_index (wr->truth, &lane->error)
           && ml_db_finish (wr->truth, &lane->error)
           && hash_file (wr->truth, wr->counts.truth_sha256, &lane->error))
         {
-          g_debug ("truth.db indexed, closed and hashed: %.2f s", (g_get_monotonic_time () - t0) / 1e6);
+          g_debug ("truth.db indexed, closed and hashed: %.2f s", (g_get_monotonic_time () - t1) / 1e6);
           return GINT_TO_POINTER (1);
         }
     }
@@ -952,6 +981,8 @@ ml_sim_writer_free (MlSimWriter *wr)
   ml_stmt_free (wr->ins_trip);
   ml_bulk_free (wr->ins_message);
   ml_stmt_free (wr->ins_cause);
+  ml_runs_free (wr->stay_runs);
+  ml_runs_free (wr->pair_runs);
   ml_db_free (wr->provider);
   ml_db_free (wr->truth);
   if (wr->provider_lane.queue)

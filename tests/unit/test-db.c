@@ -704,6 +704,232 @@ test_sqlite_version_is_a_version_three_string (void)
   CU_ASSERT_TRUE (v != NULL && g_str_has_prefix (v, "3.") && strlen (v) >= 5);
 }
 
+/* ---- ml_db_load and imposters ------------------------------------------ */
+
+typedef struct {
+  guint i, n;
+  guint fail_at;                  /* 0: never */
+  char text[32];
+} RowGen;
+
+/* Row i: (i, i / 4.0, "r<i>" or NULL every 7th, i * i). */
+static MlStep
+gen_row (gpointer data, MlBulkValue *row, GError **error)
+{
+  RowGen *g = data;
+
+  if (g->fail_at != 0 && g->i == g->fail_at)
+    {
+      g_set_error (error, ML_ERROR, ML_ERROR_IO, "row %u: cannot read", g->i);
+      return ML_STEP_ERROR;
+    }
+  if (g->i == g->n)
+    return ML_STEP_DONE;
+  g_snprintf (g->text, sizeof g->text, "r%u", g->i);
+  row[0] = (MlBulkValue) { .type = ML_VALUE_INTEGER, .v.i = g->i };
+  row[1] = (MlBulkValue) { .type = ML_VALUE_REAL, .v.d = g->i / 4.0 };
+  row[2] = g->i % 7 == 0 ? (MlBulkValue) { .type = ML_VALUE_NULL }
+                         : (MlBulkValue) { .type = ML_VALUE_TEXT, .len = (guint32) strlen (g->text), .v.s = g->text };
+  row[3] = (MlBulkValue) { .type = ML_VALUE_INTEGER, .v.i = (gint64) g->i * g->i };
+  g->i++;
+  return ML_STEP_ROW;
+}
+
+static void
+test_load_inserts_every_row_in_order (void)
+{
+  g_autofree char *dir = fresh_dir ("load");
+  g_autofree char *path = g_build_filename (dir, "l.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MlDb) db = ml_db_create (path, FALSE, &error);
+  g_autoptr(MlStmt) q = NULL;
+  RowGen g = { .n = 5000 };
+  guint i = 0;
+
+  CU_ASSERT_TRUE_FATAL (ml_db_exec (db, "CREATE TABLE t (a INTEGER, b REAL, c TEXT, d INTEGER)", &error));
+  CU_ASSERT_TRUE_FATAL (ml_db_load (db, "t", 4, gen_row, &g, &error));
+  g_assert_no_error (error);
+  g = (RowGen) { .n = 3 };                  /* a second load, with a column list */
+  CU_ASSERT_TRUE_FATAL (ml_db_load (db, "t (d, a)", 2, gen_row, &g, &error));
+  q = ml_db_prepare (db, "SELECT a, b, c, d FROM t ORDER BY rowid", &error);
+  while (ml_stmt_step (q, &error) == ML_STEP_ROW)
+    {
+      if (i < 5000)
+        {
+          char want[32];
+          g_snprintf (want, sizeof want, "r%u", i);
+          CU_ASSERT_EQUAL (ml_stmt_int64 (q, 0), i);
+          CU_ASSERT_DOUBLE_EQUAL (ml_stmt_double (q, 1), i / 4.0, 0);
+          if (i % 7 == 0)
+            CU_ASSERT_PTR_NULL (ml_stmt_text (q, 2))
+          else
+            CU_ASSERT_STRING_EQUAL (ml_stmt_text (q, 2), want);
+          CU_ASSERT_EQUAL (ml_stmt_int64 (q, 3), (gint64) i * i);
+        }
+      else                                  /* (d, a) = (i, i / 4.0) */
+        {
+          CU_ASSERT_EQUAL (ml_stmt_int64 (q, 3), i - 5000);
+          CU_ASSERT_DOUBLE_EQUAL (ml_stmt_double (q, 0), (i - 5000) / 4.0, 0);
+        }
+      i++;
+    }
+  g_assert_no_error (error);
+  CU_ASSERT_EQUAL (i, 5003);
+}
+
+/* The row function's error is the load's, and the statement leaves
+ * nothing behind. */
+static void
+test_load_failure_is_the_functions_and_leaves_nothing (void)
+{
+  g_autofree char *dir = fresh_dir ("load-fail");
+  g_autofree char *path = g_build_filename (dir, "l.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MlDb) db = ml_db_create (path, FALSE, &error);
+  RowGen g = { .n = 5000, .fail_at = 1200 };
+  gint64 n = -1;
+
+  CU_ASSERT_TRUE_FATAL (ml_db_exec (db, "CREATE TABLE t (a INTEGER, b REAL, c TEXT, d INTEGER)", &error));
+  CU_ASSERT_FALSE (ml_db_load (db, "t", 4, gen_row, &g, &error));
+  CU_ASSERT_TRUE_FATAL (g_error_matches (error, ML_ERROR, ML_ERROR_IO));
+  CU_ASSERT_STRING_EQUAL (error->message, "row 1200: cannot read");
+  g_clear_error (&error);
+  CU_ASSERT_TRUE (ml_db_query_int64 (db, "SELECT count(*) FROM t", &n, &error));
+  CU_ASSERT_EQUAL (n, 0);
+  g = (RowGen) { .n = 10 };                 /* the connection loads again */
+  CU_ASSERT_TRUE (ml_db_load (db, "t", 4, gen_row, &g, &error));
+  CU_ASSERT_TRUE (ml_db_query_int64 (db, "SELECT count(*) FROM t", &n, &error));
+  CU_ASSERT_EQUAL (n, 10);
+  /* a constraint failure is SQLite's */
+  CU_ASSERT_TRUE_FATAL (ml_db_exec (db, "CREATE TABLE u (a INTEGER PRIMARY KEY, b, c, d)", &error));
+  g = (RowGen) { .n = 10 };
+  CU_ASSERT_TRUE (ml_db_load (db, "u", 4, gen_row, &g, &error));
+  g = (RowGen) { .n = 10 };
+  CU_ASSERT_FALSE (ml_db_load (db, "u", 4, gen_row, &g, &error));
+  CU_ASSERT_TRUE (g_error_matches (error, ML_ERROR, ML_ERROR_DB));
+}
+
+typedef struct { gint64 b, a, rowid; } Entry;
+
+static int
+compare_entries (gconstpointer x, gconstpointer y)
+{
+  const Entry *p = x, *q = y;
+
+  if (p->b != q->b)
+    return p->b < q->b ? -1 : 1;
+  if (p->a != q->a)
+    return p->a < q->a ? -1 : 1;
+  return p->rowid < q->rowid ? -1 : p->rowid > q->rowid;
+}
+
+static char *
+integrity (MlDb *db)
+{
+  g_autoptr(MlStmt) s = ml_db_prepare (db, "PRAGMA integrity_check", NULL);
+  GString *out = g_string_new (NULL);
+
+  while (s != NULL && ml_stmt_step (s, NULL) == ML_STEP_ROW)
+    g_string_append_printf (out, "%s%s", out->len ? "; " : "", ml_stmt_text (s, 0));
+  return g_string_free (out, FALSE);
+}
+
+/* A table loaded through its imposter (its index untouched), then the
+ * index loaded in key order through its own: the file is what CREATE
+ * INDEX would have made (integrity_check compares every entry with the
+ * table), queries through the index find the rows, and the imposters are
+ * gone from the schema.  Leaving one entry out is caught. */
+static void
+test_imposters_build_a_consistent_index (void)
+{
+  g_autofree char *dir = fresh_dir ("imposter");
+  g_autoptr(GError) error = NULL;
+
+  for (int drop_one = 0; drop_one < 2; drop_one++)
+    {
+      g_autofree char *name = g_strdup_printf ("i%d.db", drop_one);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autoptr(MlDb) db = ml_db_create (path, FALSE, &error);
+      g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (Entry));
+      g_autoptr(MlStmt) ins = NULL, idx = NULL;
+      g_autofree char *check = NULL;
+      gint64 n = 0;
+      guint32 x = 12345;
+
+      CU_ASSERT_TRUE_FATAL (ml_db_exec (db, "CREATE TABLE t (a INTEGER, b INTEGER, c TEXT);"
+                                            "CREATE INDEX t_by_b ON t (b, a);", &error));
+      CU_ASSERT_TRUE_FATAL (ml_db_imposter (db, "t", "t_rows", &error));
+      CU_ASSERT_TRUE_FATAL (ml_db_imposter (db, "t_by_b", "t_by_b_rows", &error));
+      g_assert_no_error (error);
+      CU_ASSERT_TRUE_FATAL (ml_db_begin (db, &error));
+      ins = ml_db_prepare (db, "INSERT INTO t_rows (a, b, c) VALUES (?1, ?2, 'x')", &error);
+      g_assert_no_error (error);
+      for (gint64 r = 1; r <= 3000; r++)
+        {
+          Entry e;
+          x = x * 1103515245u + 12345u;
+          e = (Entry) { (x >> 16) % 50, r % 97, r };   /* many equal b: ties broken by a, then rowid */
+          CU_ASSERT_TRUE (ml_stmt_bind_int64 (ins, 1, e.a, &error) && ml_stmt_bind_int64 (ins, 2, e.b, &error)
+                          && ml_stmt_run (ins, &error));
+          g_array_append_val (entries, e);
+        }
+      CU_ASSERT_TRUE (ml_db_query_int64 (db, "SELECT count(*) FROM t INDEXED BY t_by_b WHERE b >= 0", &n, &error));
+      CU_ASSERT_EQUAL (n, 0);               /* the table's imposter left the index alone */
+      g_array_sort (entries, compare_entries);
+      idx = ml_db_prepare (db, "INSERT INTO t_by_b_rows VALUES (?1, ?2, ?3)", &error);
+      for (guint i = drop_one; i < entries->len; i++)
+        {
+          const Entry *e = &g_array_index (entries, Entry, i);
+          CU_ASSERT_TRUE (ml_stmt_bind_int64 (idx, 1, e->b, &error) && ml_stmt_bind_int64 (idx, 2, e->a, &error)
+                          && ml_stmt_bind_int64 (idx, 3, e->rowid, &error) && ml_stmt_run (idx, &error));
+        }
+      g_clear_pointer (&ins, ml_stmt_free);
+      g_clear_pointer (&idx, ml_stmt_free);
+      CU_ASSERT_TRUE_FATAL (ml_db_commit (db, &error));
+      CU_ASSERT_TRUE_FATAL (ml_db_finish (db, &error));
+      g_clear_pointer (&db, ml_db_free);
+
+      db = ml_db_open (path, ML_DB_READONLY, &error);
+      CU_ASSERT_PTR_NOT_NULL_FATAL (db);
+      check = integrity (db);
+      if (drop_one)
+        CU_ASSERT_STRING_NOT_EQUAL (check, "ok")
+      else
+        {
+          CU_ASSERT_STRING_EQUAL (check, "ok");
+          CU_ASSERT_TRUE (ml_db_query_int64 (db, "SELECT count(*) FROM t INDEXED BY t_by_b WHERE b = 42", &n, &error));
+          {
+            gint64 want = 0;
+            for (guint i = 0; i < entries->len; i++)
+              want += g_array_index (entries, Entry, i).b == 42;
+            CU_ASSERT_EQUAL (n, want);
+            CU_ASSERT_TRUE (want > 0);
+          }
+        }
+      CU_ASSERT_TRUE (ml_db_query_int64 (db, "SELECT count(*) FROM sqlite_schema WHERE name LIKE '%rows'", &n, &error));
+      CU_ASSERT_EQUAL (n, 0);
+      g_assert_no_error (error);
+    }
+}
+
+static void
+test_imposter_of_nothing_is_an_error (void)
+{
+  g_autofree char *dir = fresh_dir ("imposter-none");
+  g_autofree char *path = g_build_filename (dir, "n.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MlDb) db = ml_db_create (path, FALSE, &error);
+
+  CU_ASSERT_FALSE (ml_db_imposter (db, "missing", "m_rows", &error));
+  CU_ASSERT_PTR_NOT_NULL_FATAL (error);
+  CU_ASSERT_PTR_NOT_NULL (strstr (error->message, "no table or index missing"));
+  g_clear_error (&error);
+  CU_ASSERT_TRUE_FATAL (ml_db_exec (db, "CREATE TABLE t (a, b); CREATE INDEX t_desc ON t (a DESC);", &error));
+  CU_ASSERT_FALSE (ml_db_imposter (db, "t_desc", "d_rows", &error));
+  CU_ASSERT_PTR_NOT_NULL_FATAL (error);
+  CU_ASSERT_PTR_NOT_NULL (strstr (error->message, "ascending"));
+}
+
 static CU_TestInfo create_tests[] = {
   { "created database appears only after finish", test_created_database_appears_only_after_finish },
   { "free without finish deletes the temporary file", test_free_without_finish_deletes_temporary_file },
@@ -725,6 +951,10 @@ static CU_TestInfo statement_tests[] = {
   { "query_int64 writes out only on success", test_query_int64_writes_out_only_on_success },
   { "changes counts rows of the last statement", test_changes_counts_rows_of_last_statement },
   { "interruption stops a long statement", test_interruption_stops_a_long_statement },
+  { "load inserts every row in order", test_load_inserts_every_row_in_order },
+  { "load failure is the function's and leaves nothing", test_load_failure_is_the_functions_and_leaves_nothing },
+  { "imposters build a consistent index", test_imposters_build_a_consistent_index },
+  { "imposter of nothing is an error", test_imposter_of_nothing_is_an_error },
   CU_TEST_INFO_NULL,
 };
 

@@ -1,0 +1,56 @@
+/* runs.h -- records spilled to a scratch file in sorted runs, read back merged.
+ *
+ * truth.db keeps its two biggest tables (stays, messages_daily) clustered
+ * by person: WITHOUT ROWID, keyed person first, then time.  Such a table is
+ * built fastest by inserting in key order, but the simulator makes a day at
+ * a time, and each day's rows come out in person order.  MlRuns keeps every
+ * day's rows as one run in an unlinked scratch file and, once the days are
+ * over, hands them back in (key, run, position) order: a k-way merge on the
+ * 32-bit key that starts every record.  Within a key, runs come back in the
+ * order they were added, and a run's rows in their own order, so a person's
+ * rows come out day after day.
+ *
+ * Workload: writing is one write(2) per run; merging reads every run
+ * sequentially through a buffer of its own and costs O(log k) heap work per
+ * (run, key) segment, k runs.  Memory is the buffers, not the records: the
+ * file lives in the page cache or on disk.
+ *
+ * One thread at a time.
+ */
+#ifndef ML_RUNS_H
+#define ML_RUNS_H
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct MlRuns MlRuns;
+
+/* Spill records of RECORD_SIZE bytes (at least 4: a guint32 key, host
+ * order, at offset 0) into a scratch file in DIR, removed from the
+ * directory as soon as it is made: nothing is left behind, whatever
+ * happens.  NAME names it in errors. */
+MlRuns *ml_runs_new (const char *dir, const char *name, gsize record_size, GError **error);
+void ml_runs_free (MlRuns *r);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MlRuns, ml_runs_free)
+
+/* Append one run: the N records at RECORDS, whose keys must not decrease
+ * (an error otherwise), with TAG handed back with each of them.  An empty
+ * run is allowed and adds nothing. */
+gboolean ml_runs_add (MlRuns *r, gint64 tag, const void *records, gsize n, GError **error);
+
+/* Records added so far. */
+guint64 ml_runs_count (const MlRuns *r);
+
+/* Called with each record in merged order, with its run's tag.  FALSE
+ * (with ERROR set) stops the merge. */
+typedef gboolean (*MlRunsFunc) (const void *record, gint64 tag, gpointer data, GError **error);
+
+/* Call FUNC on every record, by key; records of equal key by run, in the
+ * order the runs were added; within a run, in their own order.  May be
+ * called more than once. */
+gboolean ml_runs_merge (MlRuns *r, MlRunsFunc func, gpointer data, GError **error);
+
+G_END_DECLS
+
+#endif /* ML_RUNS_H */

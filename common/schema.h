@@ -33,8 +33,17 @@ G_BEGIN_DECLS
  * ml_schema_provider_index after the bulk load) and stamp the schema. */
 gboolean ml_schema_provider_create (MlDb *db, GError **error);
 /* Create the analyzer's access-path indexes: by source and time, by lookup
- * handle and time, by IP and time. */
+ * handle and time, by IP and time; then gather statistics (ANALYZE). */
 gboolean ml_schema_provider_index (MlDb *db, GError **error);
+/* The same in two steps, for a loader that fills the indexes itself
+ * (sim/writer.c: created on the empty table, filled through imposters). */
+gboolean ml_schema_provider_create_indexes (MlDb *db, GError **error);
+gboolean ml_schema_provider_analyze (MlDb *db, GError **error);
+
+/* The indexes' names, in order: by source, by lookup handle, by IP (each
+ * on (column, ts)). */
+#define ML_SCHEMA_PROVIDER_N_INDEXES 3
+extern const char *const ml_schema_provider_indexes[ML_SCHEMA_PROVIDER_N_INDEXES];
 
 /* Prepared inserts matching the tables (parameters in column order). */
 #define ML_SQL_LOOKUP_COLUMNS "lookup_log (ts, source, lookup, ip, lookup_devices)"

@@ -31,6 +31,7 @@ struct MlRuns {
   char *name;
   int fd;
   gsize size;                         /* bytes per record */
+  gsize key_size;                     /* 4 or 8 */
   guint64 end;                        /* bytes written */
   guint64 count;                      /* records written */
   GArray *runs;                       /* Run */
@@ -45,14 +46,16 @@ io_fail (GError **error, int errsv, const MlRuns *r, const char *what)
 }
 
 MlRuns *
-ml_runs_new (const char *dir, const char *name, gsize record_size, GError **error)
+ml_runs_new (const char *dir, const char *name, gsize record_size, gsize key_size, GError **error)
 {
   g_autoptr(MlRuns) r = g_new0 (MlRuns, 1);
   g_autofree char *path = g_build_filename (dir, ".runs-XXXXXX", NULL);
 
-  g_return_val_if_fail (dir != NULL && name != NULL && record_size >= sizeof (guint32), NULL);
+  g_return_val_if_fail (dir != NULL && name != NULL, NULL);
+  g_return_val_if_fail ((key_size == 4 || key_size == 8) && record_size >= key_size, NULL);
   r->name = g_strdup (name);
   r->size = record_size;
+  r->key_size = key_size;
   r->runs = g_array_new (FALSE, FALSE, sizeof (Run));
   if ((r->fd = g_mkstemp_full (path, O_RDWR | O_CLOEXEC, 0600)) < 0)
     {
@@ -81,13 +84,19 @@ ml_runs_free (MlRuns *r)
   g_free (r);
 }
 
-static guint32
-key_at (const guint8 *record)
+static guint64
+key_at (const MlRuns *r, const guint8 *record)
 {
-  guint32 k;
+  guint32 k4;
+  guint64 k8;
 
-  memcpy (&k, record, sizeof k);
-  return k;
+  if (r->key_size == 8)
+    {
+      memcpy (&k8, record, sizeof k8);
+      return k8;
+    }
+  memcpy (&k4, record, sizeof k4);
+  return k4;
 }
 
 gboolean
@@ -101,11 +110,11 @@ ml_runs_add (MlRuns *r, gint64 tag, const void *records, gsize n, GError **error
   if (n == 0)
     return TRUE;
   for (gsize i = 1; i < n; i++)
-    if (key_at (p + i * r->size) < key_at (p + (i - 1) * r->size))
+    if (key_at (r, p + i * r->size) < key_at (r, p + (i - 1) * r->size))
       {
-        g_set_error (error, ML_ERROR, ML_ERROR_FAILED, "%s: run %u: key %u after key %u (record %" G_GSIZE_FORMAT
-                     "): a run must be sorted", r->name, r->runs->len, key_at (p + i * r->size),
-                     key_at (p + (i - 1) * r->size), i);
+        g_set_error (error, ML_ERROR, ML_ERROR_FAILED, "%s: run %u: key %" G_GUINT64_FORMAT " after key %"
+                     G_GUINT64_FORMAT " (record %" G_GSIZE_FORMAT "): a run must be sorted", r->name, r->runs->len,
+                     key_at (r, p + i * r->size), key_at (r, p + (i - 1) * r->size), i);
         return FALSE;
       }
   while (done < bytes)
@@ -139,6 +148,17 @@ typedef struct {
   guint64 read;                       /* records read from the file so far */
 } Cursor;
 
+struct MlRunsReader {
+  MlRuns *r;
+  Cursor *cursors;
+  Cursor **heap;                      /* a binary heap on (head key, run number) */
+  guint n;                            /* runs in the heap: not yet exhausted */
+  guint8 *buffers;
+  gsize cap;                          /* records per buffer */
+  guint64 segment;                    /* the key the top run is giving up */
+  gboolean settled;                   /* the heap holds: heap[0] starts a new segment */
+};
+
 /* Refill C's buffer; FALSE on a read error.  Leaves C->have == 0 at the end
  * of the run. */
 static gboolean
@@ -168,22 +188,22 @@ cursor_fill (const MlRuns *r, Cursor *c, gsize cap, GError **error)
 }
 
 static gboolean
-cursor_before (const Cursor *a, const Cursor *b, gsize size)
+cursor_before (const MlRuns *r, const Cursor *a, const Cursor *b)
 {
-  guint32 ka = key_at (a->buf + a->at * size), kb = key_at (b->buf + b->at * size);
+  guint64 ka = key_at (r, a->buf + a->at * r->size), kb = key_at (r, b->buf + b->at * r->size);
 
   return ka < kb || (ka == kb && a->index < b->index);
 }
 
 static void
-sift_down (Cursor **heap, guint n, guint i, gsize size)
+sift_down (const MlRuns *r, Cursor **heap, guint n, guint i)
 {
   for (;;)
     {
       guint l = 2 * i + 1, m = i;
-      if (l < n && cursor_before (heap[l], heap[m], size))
+      if (l < n && cursor_before (r, heap[l], heap[m]))
         m = l;
-      if (l + 1 < n && cursor_before (heap[l + 1], heap[m], size))
+      if (l + 1 < n && cursor_before (r, heap[l + 1], heap[m]))
         m = l + 1;
       if (m == i)
         return;
@@ -194,43 +214,107 @@ sift_down (Cursor **heap, guint n, guint i, gsize size)
     }
 }
 
+MlRunsReader *
+ml_runs_read (MlRuns *r, GError **error)
+{
+  g_autoptr(MlRunsReader) m = g_new0 (MlRunsReader, 1);
+  guint k = r->runs->len;
+  gsize per_run = CLAMP (MERGE_BUFFERS / MAX (k, 1), BUFFER_MIN, BUFFER_MAX);
+
+  g_return_val_if_fail (r != NULL, NULL);
+  m->r = r;
+  m->cap = MAX (per_run / r->size, 1);
+  m->cursors = g_new0 (Cursor, MAX (k, 1));
+  m->heap = g_new (Cursor *, MAX (k, 1));
+  m->buffers = g_malloc (MAX (k, 1) * m->cap * r->size);
+  for (guint i = 0; i < k; i++)
+    {
+      Cursor *c = &m->cursors[i];
+      c->run = &g_array_index (r->runs, Run, i);
+      c->index = i;
+      c->buf = m->buffers + (gsize) i * m->cap * r->size;
+      if (!cursor_fill (r, c, m->cap, error))
+        return NULL;
+      if (c->have > 0)
+        m->heap[m->n++] = c;
+    }
+  for (guint i = m->n / 2; i-- > 0;)
+    sift_down (r, m->heap, m->n, i);
+  m->settled = TRUE;
+  return g_steal_pointer (&m);
+}
+
+/* The top run gives up all its records of the segment's key before the
+ * heap is consulted again: one heap step per (run, key) segment. */
+gboolean
+ml_runs_next (MlRunsReader *m, const void **record, gint64 *tag, GError **error)
+{
+  const MlRuns *r = m->r;
+
+  *record = NULL;
+  while (m->n > 0)
+    {
+      Cursor *c = m->heap[0];
+      guint64 k;
+      if (c->at == c->have)
+        {
+          if (!cursor_fill (r, c, m->cap, error))
+            return FALSE;
+          if (c->have == 0)
+            {
+              m->heap[0] = m->heap[--m->n];
+              sift_down (r, m->heap, m->n, 0);
+              m->settled = TRUE;
+              continue;
+            }
+        }
+      k = key_at (r, c->buf + c->at * r->size);
+      if (m->settled)
+        {
+          m->segment = k;
+          m->settled = FALSE;
+        }
+      else if (k != m->segment)
+        {
+          sift_down (r, m->heap, m->n, 0);
+          m->settled = TRUE;
+          continue;
+        }
+      *record = c->buf + c->at++ * r->size;
+      if (tag != NULL)
+        *tag = c->run->tag;
+      return TRUE;
+    }
+  return TRUE;
+}
+
+void
+ml_runs_reader_free (MlRunsReader *m)
+{
+  if (m == NULL)
+    return;
+  g_free (m->cursors);
+  g_free (m->heap);
+  g_free (m->buffers);
+  g_free (m);
+}
+
 gboolean
 ml_runs_merge (MlRuns *r, MlRunsFunc func, gpointer data, GError **error)
 {
-  guint k = r->runs->len, n = 0;
-  gsize per_run = CLAMP (MERGE_BUFFERS / MAX (k, 1), BUFFER_MIN, BUFFER_MAX);
-  gsize cap = MAX (per_run / r->size, 1);
-  g_autofree Cursor *cursors = g_new0 (Cursor, MAX (k, 1));
-  g_autofree Cursor **heap = g_new (Cursor *, MAX (k, 1));
-  g_autofree guint8 *buffers = g_malloc (MAX (k, 1) * cap * r->size);
-  gboolean ok = TRUE;
+  g_autoptr(MlRunsReader) m = ml_runs_read (r, error);
+  const void *record;
+  gint64 tag;
 
-  g_return_val_if_fail (r != NULL && func != NULL, FALSE);
-  for (guint i = 0; i < k && ok; i++)
+  g_return_val_if_fail (func != NULL, FALSE);
+  if (m == NULL)
+    return FALSE;
+  while (ml_runs_next (m, &record, &tag, error))
     {
-      Cursor *c = &cursors[i];
-      c->run = &g_array_index (r->runs, Run, i);
-      c->index = i;
-      c->buf = buffers + (gsize) i * cap * r->size;
-      if ((ok = cursor_fill (r, c, cap, error)) && c->have > 0)
-        heap[n++] = c;
+      if (record == NULL)
+        return TRUE;
+      if (!func (record, tag, data, error))
+        return FALSE;
     }
-  for (guint i = n / 2; i-- > 0;)
-    sift_down (heap, n, i, r->size);
-  while (ok && n > 0)
-    {
-      Cursor *c = heap[0];
-      guint32 key = key_at (c->buf + c->at * r->size);
-      /* all of the top run's records of KEY: they come before any other run's */
-      while (ok && c->have > 0 && key_at (c->buf + c->at * r->size) == key)
-        {
-          ok = func (c->buf + c->at * r->size, c->run->tag, data, error);
-          if (++c->at == c->have)
-            ok = ok && cursor_fill (r, c, cap, error);
-        }
-      if (c->have == 0)
-        heap[0] = heap[--n];
-      sift_down (heap, n, 0, r->size);
-    }
-  return ok;
+  return FALSE;
 }

@@ -6,7 +6,7 @@
  * a time, and each day's rows come out in person order.  MlRuns keeps every
  * day's rows as one run in an unlinked scratch file and, once the days are
  * over, hands them back in (key, run, position) order: a k-way merge on the
- * 32-bit key that starts every record.  Within a key, runs come back in the
+ * unsigned key, 32 or 64 bits, that starts every record.  Within a key, runs come back in the
  * order they were added, and a run's rows in their own order, so a person's
  * rows come out day after day.
  *
@@ -26,11 +26,11 @@ G_BEGIN_DECLS
 
 typedef struct MlRuns MlRuns;
 
-/* Spill records of RECORD_SIZE bytes (at least 4: a guint32 key, host
- * order, at offset 0) into a scratch file in DIR, removed from the
- * directory as soon as it is made: nothing is left behind, whatever
- * happens.  NAME names it in errors. */
-MlRuns *ml_runs_new (const char *dir, const char *name, gsize record_size, GError **error);
+/* Spill records of RECORD_SIZE bytes, each starting with its key (a
+ * guint32 or guint64 in host order: KEY_SIZE 4 or 8), into a scratch file
+ * in DIR, removed from the directory as soon as it is made: nothing is
+ * left behind, whatever happens.  NAME names it in errors. */
+MlRuns *ml_runs_new (const char *dir, const char *name, gsize record_size, gsize key_size, GError **error);
 void ml_runs_free (MlRuns *r);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MlRuns, ml_runs_free)
 
@@ -50,6 +50,16 @@ typedef gboolean (*MlRunsFunc) (const void *record, gint64 tag, gpointer data, G
  * order the runs were added; within a run, in their own order.  May be
  * called more than once. */
 gboolean ml_runs_merge (MlRuns *r, MlRunsFunc func, gpointer data, GError **error);
+
+/* The same order pulled a record at a time: ml_runs_next() sets RECORD to
+ * the next one (valid until the next call) and TAG to its run's tag, or
+ * RECORD to NULL at the end; FALSE on a read error.  R must not change
+ * while a reader is open. */
+typedef struct MlRunsReader MlRunsReader;
+MlRunsReader *ml_runs_read (MlRuns *r, GError **error);
+gboolean ml_runs_next (MlRunsReader *m, const void **record, gint64 *tag, GError **error);
+void ml_runs_reader_free (MlRunsReader *m);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MlRunsReader, ml_runs_reader_free)
 
 G_END_DECLS
 

@@ -44,10 +44,12 @@ typedef struct {
 struct MlSimWriter {
   const MlWorld *w;
   MlDb *provider, *truth;
-  MlBulk *ins_lookup, *ins_pair, *ins_contact, *ins_stay, *ins_message;   /* the big tables */
+  MlBulk *ins_lookup, *ins_contact, *ins_message;   /* the big tables loaded day by day */
   MlStmt *ins_trip, *ins_cause;
   MlRuns *stay_runs;          /* MlTruthStay, a run a day: stays, stored after the last day */
   MlRuns *pair_runs;          /* MlPairCount, a run a day tagged with it: messages_daily, likewise */
+  MlRuns *index_runs[ML_SCHEMA_PROVIDER_N_INDEXES];   /* IndexEntry, a run a day: provider.db's indexes */
+  GArray *entries, *entries_tmp;   /* IndexEntry: the provider lane's buffers for them, or NULL */
   guint8 *seen;               /* per person/service index: handle seen in a lookup */
   guint32 n_known;            /* people + services */
   GHashTable *strangers;      /* ids of handles outside the population seen */
@@ -410,6 +412,150 @@ ml_lookups_sort (GArray *rows, GArray *buffer, GArray *second_start)
   memcpy (rows->data, out, (gsize) n * sizeof *out);
 }
 
+/* ---- provider.db's indexes ----------------------------------------------
+ *
+ * The three indexes are created on the empty table; the days' rows go into
+ * the table through an imposter that leaves them alone (common/db.h), and
+ * every day leaves, for each index, a run of its entries sorted by the
+ * index's key (sim/runs.h).  After the last day each index is filled
+ * through an imposter of its own from its runs merged into key order: the
+ * b-tree CREATE INDEX would have made, without SQLite's sorter, which took
+ * 200 s for the three indexes of a city run (5.6 x 10^7 lookups). */
+
+/* An entry (key, ts, rowid) of an index on (key, ts), stored compactly:
+ * ts is the run's tag (the day's first ts) plus DT; rowids fit 32 bits
+ * (checked). */
+typedef struct {
+  guint64 key;
+  guint32 dt;
+  guint32 rowid;
+} IndexEntry;
+
+static guint64
+index_key (const MlLookupRow *r, int index)
+{
+  switch (index)
+    {
+    case 0: return (guint64) r->source;
+    case 1: return (guint64) r->lookup;
+    default: return r->ip;
+    }
+}
+
+/* Sort A[0..n) by key, keeping the order of equal keys: an LSD radix sort
+ * on 16-bit digits, only those in which the keys differ.  TMP holds N
+ * entries; returns A or TMP, whichever holds the result. */
+static IndexEntry *
+sort_entries (IndexEntry *a, IndexEntry *tmp, gsize n)
+{
+  g_autofree guint32 *count = g_new (guint32, 1 << 16);
+  guint64 differ = 0;
+
+  for (gsize i = 1; i < n; i++)
+    differ |= a[i].key ^ a[0].key;
+  for (guint shift = 0; shift < 64; shift += 16)
+    {
+      guint32 sum = 0;
+      IndexEntry *t;
+      if (((differ >> shift) & 0xffff) == 0)
+        continue;
+      memset (count, 0, (1 << 16) * sizeof *count);
+      for (gsize i = 0; i < n; i++)
+        count[(a[i].key >> shift) & 0xffff]++;
+      for (guint d = 0; d < (1 << 16); d++)
+        {
+          guint32 c = count[d];
+          count[d] = sum;
+          sum += c;
+        }
+      for (gsize i = 0; i < n; i++)
+        tmp[count[(a[i].key >> shift) & 0xffff]++] = a[i];
+      t = a, a = tmp, tmp = t;
+    }
+  return a;
+}
+
+/* The day's ROWS (sorted as stored, the first getting rowid FIRST_ROWID)
+ * as one run per index. */
+static gboolean
+write_index_runs (MlSimWriter *wr, GArray *rows, guint64 first_rowid, GError **error)
+{
+  const MlLookupRow *r = (const MlLookupRow *) rows->data;
+  guint n = rows->len;
+  MlTime tag;
+
+  if (n == 0)
+    return TRUE;
+  if (first_rowid + n - 1 > G_MAXUINT32)
+    {
+      g_set_error (error, ML_ERROR, ML_ERROR_FAILED, "provider.db: more than %u lookups: too many for one run",
+                   G_MAXUINT32);
+      return FALSE;
+    }
+  tag = r[0].ts;
+  if (wr->entries == NULL)
+    {
+      wr->entries = g_array_new (FALSE, FALSE, sizeof (IndexEntry));
+      wr->entries_tmp = g_array_new (FALSE, FALSE, sizeof (IndexEntry));
+    }
+  g_array_set_size (wr->entries, n);
+  g_array_set_size (wr->entries_tmp, n);
+  for (int k = 0; k < ML_SCHEMA_PROVIDER_N_INDEXES; k++)
+    {
+      IndexEntry *e = (IndexEntry *) wr->entries->data;
+      for (guint i = 0; i < n; i++)
+        e[i] = (IndexEntry) { index_key (&r[i], k), (guint32) (r[i].ts - tag), (guint32) (first_rowid + i) };
+      e = sort_entries (e, (IndexEntry *) wr->entries_tmp->data, n);
+      if (!ml_runs_add (wr->index_runs[k], tag, e, n, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+typedef struct {
+  MlRunsReader *reader;
+} IndexLoad;
+
+static MlStep
+next_index_entry (gpointer data, MlBulkValue *row, GError **error)
+{
+  IndexLoad *l = data;
+  const void *rec;
+  gint64 tag;
+  IndexEntry e;
+
+  if (!ml_runs_next (l->reader, &rec, &tag, error))
+    return ML_STEP_ERROR;
+  if (rec == NULL)
+    return ML_STEP_DONE;
+  memcpy (&e, rec, sizeof e);
+  row[0] = (MlBulkValue) { .type = ML_VALUE_INTEGER, .v.i = (gint64) e.key };
+  row[1] = (MlBulkValue) { .type = ML_VALUE_INTEGER, .v.i = tag + e.dt };
+  row[2] = (MlBulkValue) { .type = ML_VALUE_INTEGER, .v.i = e.rowid };
+  return ML_STEP_ROW;
+}
+
+/* Fill provider.db's indexes from their runs (see above). */
+static gboolean
+load_indexes (MlSimWriter *wr, GError **error)
+{
+  if (!ml_db_begin (wr->provider, error))
+    return FALSE;
+  for (int k = 0; k < ML_SCHEMA_PROVIDER_N_INDEXES; k++)
+    {
+      const char *index = ml_schema_provider_indexes[k];
+      g_autofree char *imposter = g_strconcat (index, "_entries", NULL);
+      IndexLoad l = { ml_runs_read (wr->index_runs[k], error) };
+      gboolean ok = l.reader != NULL && ml_db_imposter (wr->provider, index, imposter, error)
+                    && ml_db_load (wr->provider, imposter, 3, next_index_entry, &l, error);
+      ml_runs_reader_free (l.reader);
+      g_clear_pointer (&wr->index_runs[k], ml_runs_free);
+      if (!ok)
+        return FALSE;
+    }
+  return ml_db_commit (wr->provider, error);
+}
+
 static gboolean
 write_lookups (MlSimWriter *wr, GArray *rows, GError **error)
 {
@@ -421,6 +567,8 @@ write_lookups (MlSimWriter *wr, GArray *rows, GError **error)
       wr->second_start = g_array_new (FALSE, FALSE, sizeof (guint32));
     }
   ml_lookups_sort (rows, wr->sorted, wr->second_start);
+  if (!write_index_runs (wr, rows, wr->counts.lookups + 1, error))
+    return FALSE;
   for (guint i = 0; i < rows->len; i++)
     {
       const MlLookupRow *r = &g_array_index (rows, MlLookupRow, i);
@@ -475,36 +623,53 @@ write_stays (MlSimWriter *wr, GArray *rows, GError **error)
   return ml_runs_add (wr->stay_runs, 0, rows->data, rows->len, error);
 }
 
-static gboolean
-store_stay (const void *record, gint64 tag, gpointer data, GError **error)
+static MlStep
+next_stay (gpointer data, MlBulkValue *row, GError **error)
 {
-  const MlTruthStay *r = record;
-  MlBulk *s = data;
+  const void *rec;
+  MlTruthStay r;
 
-  (void) tag;
-  ml_bulk_int64 (s, r->person);
-  ml_bulk_int64 (s, r->start);
-  ml_bulk_int64 (s, r->end);
-  if (r->place == ML_NONE)
-    ml_bulk_null (s);
-  else
-    ml_bulk_int64 (s, r->place);
-  ml_bulk_int64 (s, r->city);
-  return ml_bulk_end_row (s, error);
+  if (!ml_runs_next (data, &rec, NULL, error))
+    return ML_STEP_ERROR;
+  if (rec == NULL)
+    return ML_STEP_DONE;
+  memcpy (&r, rec, sizeof r);
+  row[0] = (MlBulkValue) { .type = ML_VALUE_INTEGER, .v.i = r.person };
+  row[1] = (MlBulkValue) { .type = ML_VALUE_INTEGER, .v.i = r.start };
+  row[2] = (MlBulkValue) { .type = ML_VALUE_INTEGER, .v.i = r.end };
+  row[3] = r.place == ML_NONE ? (MlBulkValue) { .type = ML_VALUE_NULL }
+                              : (MlBulkValue) { .type = ML_VALUE_INTEGER, .v.i = r.place };
+  row[4] = (MlBulkValue) { .type = ML_VALUE_INTEGER, .v.i = r.city };
+  return ML_STEP_ROW;
 }
 
-static gboolean
-store_pair (const void *record, gint64 day, gpointer data, GError **error)
+static MlStep
+next_pair (gpointer data, MlBulkValue *row, GError **error)
 {
-  const MlPairCount *r = record;
-  MlBulk *s = data;
+  const void *rec;
+  gint64 day;
+  MlPairCount r;
 
-  ml_bulk_int64 (s, day);
-  ml_bulk_int64 (s, r->sender);
-  ml_bulk_int64 (s, r->recipient);
-  ml_bulk_int64 (s, r->imessage);
-  ml_bulk_int64 (s, r->sms);
-  return ml_bulk_end_row (s, error);
+  if (!ml_runs_next (data, &rec, &day, error))
+    return ML_STEP_ERROR;
+  if (rec == NULL)
+    return ML_STEP_DONE;
+  memcpy (&r, rec, sizeof r);
+  row[0] = (MlBulkValue) { .type = ML_VALUE_INTEGER, .v.i = day };
+  row[1] = (MlBulkValue) { .type = ML_VALUE_INTEGER, .v.i = r.sender };
+  row[2] = (MlBulkValue) { .type = ML_VALUE_INTEGER, .v.i = r.recipient };
+  row[3] = (MlBulkValue) { .type = ML_VALUE_INTEGER, .v.i = r.imessage };
+  row[4] = (MlBulkValue) { .type = ML_VALUE_INTEGER, .v.i = r.sms };
+  return ML_STEP_ROW;
+}
+
+/* Load TABLE from R's runs merged, through NEXT. */
+static gboolean
+load_runs (MlDb *db, const char *table, MlRuns *r, MlRowFunc next, GError **error)
+{
+  g_autoptr(MlRunsReader) m = ml_runs_read (r, error);
+
+  return m != NULL && ml_db_load (db, table, 5, next, m, error);
 }
 
 /* The clustered tables, from the days' runs merged by person: each is
@@ -513,9 +678,8 @@ store_pair (const void *record, gint64 day, gpointer data, GError **error)
 static gboolean
 store_clustered (MlSimWriter *wr, GError **error)
 {
-  return ml_db_begin (wr->truth, error)
-         && ml_runs_merge (wr->stay_runs, store_stay, wr->ins_stay, error) && ml_bulk_flush (wr->ins_stay, error)
-         && ml_runs_merge (wr->pair_runs, store_pair, wr->ins_pair, error) && ml_bulk_flush (wr->ins_pair, error)
+  return ml_db_begin (wr->truth, error) && load_runs (wr->truth, "stays", wr->stay_runs, next_stay, error)
+         && load_runs (wr->truth, "messages_daily", wr->pair_runs, next_pair, error)
          && ml_db_commit (wr->truth, error);
 }
 
@@ -643,13 +807,18 @@ lane_start (Lane *lane, MlSimWriter *wr, const char *name,
   lane->thread = g_thread_new (name, lane_thread, lane);
 }
 
+/* lookup_log's imposter: rows stored through it leave the indexes alone
+ * (see "provider.db's indexes" above). */
+#define LOOKUP_ROWS "lookup_log_rows"
+
 static gboolean
 prepare_statements (MlSimWriter *wr, GError **error)
 {
-  return (wr->ins_lookup = ml_bulk_new (wr->provider, ML_SQL_LOOKUP_COLUMNS, 5, error)) != NULL
-         && (wr->ins_pair = ml_bulk_new (wr->truth, "messages_daily", 5, error)) != NULL
+  return ml_schema_provider_create_indexes (wr->provider, error)
+         && ml_db_imposter (wr->provider, "lookup_log", LOOKUP_ROWS, error)
+         && (wr->ins_lookup = ml_bulk_new (wr->provider, LOOKUP_ROWS " (ts, source, lookup, ip, lookup_devices)",
+                                           5, error)) != NULL
          && (wr->ins_contact = ml_bulk_new (wr->truth, "service_contacts", 3, error)) != NULL
-         && (wr->ins_stay = ml_bulk_new (wr->truth, "stays", 5, error)) != NULL
          && (wr->ins_trip = ml_db_prepare (wr->truth, "INSERT INTO trips VALUES (?, ?, ?, ?)", error)) != NULL
          && (wr->ins_message = ml_bulk_new (wr->truth, "messages", 4, error)) != NULL
          && (wr->ins_cause = ml_db_prepare (wr->truth, "INSERT INTO lookup_causes VALUES (?, ?, ?)", error)) != NULL;
@@ -674,9 +843,13 @@ ml_sim_writer_new (const MlWorld *w, const char *out_dir, GError **error)
       || !ml_schema_truth_create (wr->truth, error)
       || !write_static_truth (wr, error)
       || !prepare_statements (wr, error)
-      || (wr->stay_runs = ml_runs_new (out_dir, "stays", sizeof (MlTruthStay), error)) == NULL
-      || (wr->pair_runs = ml_runs_new (out_dir, "messages_daily", sizeof (MlPairCount), error)) == NULL)
+      || (wr->stay_runs = ml_runs_new (out_dir, "stays", sizeof (MlTruthStay), 4, error)) == NULL
+      || (wr->pair_runs = ml_runs_new (out_dir, "messages_daily", sizeof (MlPairCount), 4, error)) == NULL)
     return NULL;
+  for (int k = 0; k < ML_SCHEMA_PROVIDER_N_INDEXES; k++)
+    if ((wr->index_runs[k] = ml_runs_new (out_dir, ml_schema_provider_indexes[k], sizeof (IndexEntry), 8,
+                                          error)) == NULL)
+      return NULL;
   wr->tokens = g_async_queue_new ();
   wr->spare = g_async_queue_new ();
   for (int i = 0; i < MAX_PENDING; i++)
@@ -868,12 +1041,12 @@ hash_file (MlDb *db, char *out, GError **error)
   return TRUE;
 }
 
-/* The two databases are indexed at once, one lane each: SQLite's sorter
- * then runs on one thread per lane, not on helper threads (PRAGMA threads)
- * that would only contend for the same two cores.  Measured on the town
- * year's tables (31.7 M lookups' three indexes beside 61 M daily pairs' and
- * 33 M stays' indexes, both at once): 121.6 s and 236 CPU-s with 4 helper
- * threads a lane, 109.1 s and 198 CPU-s with none. */
+/* truth.db's small indexes are built by SQLite's sorter while the
+ * provider lane fills its indexes: on one thread, not on helper threads
+ * (PRAGMA threads) that would only contend for the same two cores
+ * (measured on the town year's tables when every index was built this way:
+ * 121.6 s and 236 CPU-s with 4 helper threads a lane, 109.1 s and 198
+ * CPU-s with none). */
 #define INDEX_THREADS_SQL "PRAGMA threads = 0"
 
 /* The provider lane's last work: dictionaries, indexes, close, hash. */
@@ -887,8 +1060,7 @@ finish_provider (gpointer data)
     {
       gint64 t0 = g_get_monotonic_time ();
       g_clear_pointer (&wr->ins_lookup, ml_bulk_free);
-      if (ml_db_exec (wr->provider, INDEX_THREADS_SQL, &lane->error)
-          && ml_schema_provider_index (wr->provider, &lane->error)
+      if (load_indexes (wr, &lane->error) && ml_schema_provider_analyze (wr->provider, &lane->error)
           && ml_db_finish (wr->provider, &lane->error)
           && hash_file (wr->provider, wr->counts.provider_sha256, &lane->error))
         {
@@ -915,9 +1087,7 @@ finish_truth (gpointer data)
     {
       gint64 t1 = g_get_monotonic_time ();
       g_debug ("truth.db clustered tables stored: %.2f s", (t1 - t0) / 1e6);
-      g_clear_pointer (&wr->ins_pair, ml_bulk_free);
       g_clear_pointer (&wr->ins_contact, ml_bulk_free);
-      g_clear_pointer (&wr->ins_stay, ml_bulk_free);
       g_clear_pointer (&wr->ins_trip, ml_stmt_free);
       g_clear_pointer (&wr->ins_message, ml_bulk_free);
       g_clear_pointer (&wr->ins_cause, ml_stmt_free);
@@ -946,6 +1116,8 @@ free_spares (MlSimWriter *wr)
     ml_day_batch_free (b);
   g_clear_pointer (&wr->sorted, g_array_unref);
   g_clear_pointer (&wr->second_start, g_array_unref);
+  g_clear_pointer (&wr->entries, g_array_unref);
+  g_clear_pointer (&wr->entries_tmp, g_array_unref);
 }
 
 gboolean
@@ -975,14 +1147,14 @@ ml_sim_writer_free (MlSimWriter *wr)
     return;
   stop_thread (wr);
   ml_bulk_free (wr->ins_lookup);
-  ml_bulk_free (wr->ins_pair);
   ml_bulk_free (wr->ins_contact);
-  ml_bulk_free (wr->ins_stay);
   ml_stmt_free (wr->ins_trip);
   ml_bulk_free (wr->ins_message);
   ml_stmt_free (wr->ins_cause);
   ml_runs_free (wr->stay_runs);
   ml_runs_free (wr->pair_runs);
+  for (int k = 0; k < ML_SCHEMA_PROVIDER_N_INDEXES; k++)
+    ml_runs_free (wr->index_runs[k]);
   ml_db_free (wr->provider);
   ml_db_free (wr->truth);
   if (wr->provider_lane.queue)

@@ -11,7 +11,28 @@ for f in provider.db geo.mmdb directory.csv truth.db manifest.json; do
   [ -s "a/$f" ] || fail "a/$f missing or empty"
 done
 [ -z "$(ls -A . | grep -v '^a$')" ] || fail "stray files beside the output: $(ls -A)"
+[ "$(ls -A a | sort | tr '\n' ' ')" = "directory.csv geo.mmdb manifest.json provider.db truth.db " ] \
+  || fail "unexpected files in a/: $(ls -A a)"
 ok "sim writes provider.db, geo.mmdb, truth.db and manifest.json and nothing else"
+
+# The indexes are filled through imposters from sorted runs (sim/writer.c):
+# integrity_check compares every index entry with its table row.
+for db in provider truth; do
+  chk=$("$SQL" "a/$db.db" "PRAGMA integrity_check")
+  [ "$chk" = "ok" ] || fail "$db.db integrity_check: $chk"
+done
+imp=$("$SQL" a/provider.db "SELECT count(*) FROM sqlite_schema WHERE name GLOB '*_rows' OR name GLOB '*_entries'")
+[ "$imp" -eq 0 ] || fail "$imp imposters left in provider.db's schema"
+stats=$("$SQL" a/provider.db "SELECT group_concat(idx, ' ') FROM (SELECT idx FROM sqlite_stat1 WHERE tbl = 'lookup_log' ORDER BY idx)")
+[ "$stats" = "lookup_by_ip lookup_by_lookup lookup_by_source" ] || fail "lookup_log statistics: $stats"
+n_idx=$("$SQL" a/provider.db "SELECT count(*) FROM lookup_log INDEXED BY lookup_by_ip WHERE ip >= 0")
+n_tab=$("$SQL" a/provider.db "SELECT count(*) FROM lookup_log NOT INDEXED")
+[ "$n_idx" = "$n_tab" ] || fail "lookup_by_ip has $n_idx entries for $n_tab rows"
+for plan in "stays WHERE person = 3:PRIMARY KEY (person=?)" "messages_daily WHERE sender = 3:PRIMARY KEY (sender=?)"; do
+  q=${plan%%:*} want=${plan#*:}
+  "$SQL" a/truth.db "EXPLAIN QUERY PLAN SELECT * FROM $q" | grep -qF "$want" || fail "truth.db: $q does not use $want"
+done
+ok "both databases pass integrity_check; indexes and clustered tables serve their access paths"
 
 cols=$("$SQL" a/provider.db "SELECT group_concat(name, ',') FROM pragma_table_info('lookups')")
 [ "$cols" = "ts,source_handle,lookup_handle,client_ip,lookup_devices" ] || fail "lookups columns: $cols"
@@ -45,6 +66,8 @@ h2=$("$SQL" b/provider.db "SELECT * FROM lookups" | sha256sum)
 t1=$("$SQL" a/truth.db "SELECT * FROM messages_daily ORDER BY 1,2,3" | sha256sum)
 t2=$("$SQL" b/truth.db "SELECT * FROM messages_daily ORDER BY 1,2,3" | sha256sum)
 [ "$t1" = "$t2" ] || fail "1 thread and 2 threads gave different message counts"
+cmp -s a/provider.db b/provider.db || fail "1 thread and 2 threads gave different provider.db files"
+cmp -s a/truth.db b/truth.db || fail "1 thread and 2 threads gave different truth.db files"
 ok "the same seed gives identical rows with 1 and 2 threads"
 
 run_ml 0 sim classroom --quiet --days 14 --seed 99 --out c

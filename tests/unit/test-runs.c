@@ -86,7 +86,7 @@ test_merge_is_the_stable_sort (void)
   for (int trial = 0; trial < 12; trial++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(MlRuns) r = ml_runs_new (dir, "recs", sizeof (Rec), &error);
+      g_autoptr(MlRuns) r = ml_runs_new (dir, "recs", sizeof (Rec), 4, &error);
       g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (Rec));
       g_autoptr(GArray) run_tags = g_array_new (FALSE, FALSE, sizeof (gint64));
       Sink sink = { g_array_new (FALSE, FALSE, sizeof (Rec)), g_array_new (FALSE, FALSE, sizeof (gint64)), 0 };
@@ -141,7 +141,7 @@ test_unsorted_run_is_refused (void)
 {
   g_autofree char *dir = scratch_dir ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(MlRuns) r = ml_runs_new (dir, "stays", sizeof (Rec), &error);
+  g_autoptr(MlRuns) r = ml_runs_new (dir, "stays", sizeof (Rec), 4, &error);
   Rec good[] = { { 1, 0, 0 }, { 1, 0, 1 }, { 4, 0, 2 } };
   Rec bad[] = { { 2, 1, 0 }, { 5, 1, 1 }, { 3, 1, 2 } };
   Sink sink = { g_array_new (FALSE, FALSE, sizeof (Rec)), g_array_new (FALSE, FALSE, sizeof (gint64)), 0 };
@@ -170,7 +170,7 @@ test_callback_failure_stops_the_merge (void)
 {
   g_autofree char *dir = scratch_dir ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(MlRuns) r = ml_runs_new (dir, "pairs", sizeof (Rec), &error);
+  g_autoptr(MlRuns) r = ml_runs_new (dir, "pairs", sizeof (Rec), 4, &error);
   Sink sink = { g_array_new (FALSE, FALSE, sizeof (Rec)), g_array_new (FALSE, FALSE, sizeof (gint64)), 5 };
 
   for (guint32 run = 0; run < 3; run++)
@@ -198,7 +198,7 @@ static void
 test_missing_directory_is_an_io_error (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(MlRuns) r = ml_runs_new ("/nonexistent/metaleak", "stays", sizeof (Rec), &error);
+  g_autoptr(MlRuns) r = ml_runs_new ("/nonexistent/metaleak", "stays", sizeof (Rec), 4, &error);
 
   CU_ASSERT_PTR_NULL (r);
   CU_ASSERT_TRUE_FATAL (g_error_matches (error, ML_ERROR, ML_ERROR_IO));
@@ -212,7 +212,7 @@ test_no_runs_merge_to_nothing (void)
 {
   g_autofree char *dir = scratch_dir ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(MlRuns) r = ml_runs_new (dir, "none", sizeof (Rec), &error);
+  g_autoptr(MlRuns) r = ml_runs_new (dir, "none", sizeof (Rec), 4, &error);
   Sink sink = { g_array_new (FALSE, FALSE, sizeof (Rec)), g_array_new (FALSE, FALSE, sizeof (gint64)), 0 };
 
   CU_ASSERT_TRUE (ml_runs_merge (r, collect, &sink, &error));
@@ -224,7 +224,80 @@ test_no_runs_merge_to_nothing (void)
   g_rmdir (dir);
 }
 
+typedef struct {
+  guint64 key;
+  guint32 run, pos;
+} Rec64;
+
+static int
+compare_rec64 (const void *a, const void *b)
+{
+  const Rec64 *x = a, *y = b;
+
+  if (x->key != y->key)
+    return x->key < y->key ? -1 : 1;
+  if (x->run != y->run)
+    return x->run < y->run ? -1 : 1;
+  return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* 64-bit keys that differ only above bit 32 and only below it, pulled
+ * through a reader: the same stable order. */
+static void
+test_wide_keys_read_in_order (void)
+{
+  g_autofree char *dir = scratch_dir ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MlRuns) r = ml_runs_new (dir, "handles", sizeof (Rec64), 8, &error);
+  g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (Rec64));
+  g_autoptr(MlRunsReader) m = NULL;
+  const void *rec;
+  gint64 tag;
+  guint i = 0;
+  MlRng rng;
+
+  ml_rng_init (&rng, 7, 0, 0, 0);
+  for (guint32 run = 0; run < 40; run++)
+    {
+      guint n = (guint) ml_rng_below (&rng, 3000);
+      g_autofree Rec64 *recs = g_new (Rec64, MAX (n, 1));
+      for (guint j = 0; j < n; j++)
+        recs[j] = (Rec64) { 99900000000000ull + (ml_rng_below (&rng, 4) << 33) + ml_rng_below (&rng, 20), run, 0 };
+      qsort (recs, n, sizeof *recs, compare_rec64);
+      for (guint j = 0; j < n; j++)
+        recs[j].pos = j;
+      CU_ASSERT_TRUE_FATAL (ml_runs_add (r, -(gint64) run, recs, n, &error));
+      g_array_append_vals (all, recs, n);
+    }
+  g_array_sort (all, compare_rec64);
+  m = ml_runs_read (r, &error);
+  CU_ASSERT_PTR_NOT_NULL_FATAL (m);
+  while (ml_runs_next (m, &rec, &tag, &error) && rec != NULL)
+    {
+      const Rec64 *x = rec;
+      CU_ASSERT_FATAL (i < all->len);
+      if (compare_rec64 (x, &g_array_index (all, Rec64, i)) != 0 || tag != -(gint64) x->run)
+        {
+          CU_FAIL ("out of order");
+          break;
+        }
+      i++;
+    }
+  g_assert_no_error (error);
+  CU_ASSERT_EQUAL (i, all->len);
+  /* a key that goes down across bit 32 is caught */
+  {
+    Rec64 bad[] = { { 1ull << 33, 0, 0 }, { 1ull << 32, 0, 1 } };
+    CU_ASSERT_FALSE (ml_runs_add (r, 0, bad, 2, &error));
+    CU_ASSERT_PTR_NOT_NULL (error);
+  }
+  g_clear_pointer (&m, ml_runs_reader_free);
+  g_clear_pointer (&r, ml_runs_free);
+  g_rmdir (dir);
+}
+
 static CU_TestInfo runs_tests[] = {
+  { "wide keys read in order", test_wide_keys_read_in_order },
   { "merge is the stable sort by key and run", test_merge_is_the_stable_sort },
   { "an unsorted run is refused", test_unsorted_run_is_refused },
   { "a callback's failure stops the merge", test_callback_failure_stops_the_merge },

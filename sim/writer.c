@@ -1,11 +1,16 @@
 /* writer.c -- storing a simulation: provider.db, truth.db and their rows.
  *
- * See writer.h.  The writer thread is the only user of the two database
- * handles after creation.  Workload: ~5 x 10^6 lookup rows and as many
- * truth rows per simulated day in the city scenario, inserted through
- * prepared statements inside one transaction per day; per row it binds
+ * See writer.h.  The writer threads are the only users of the two database
+ * handles after creation.  Workload: ~2 x 10^6 lookup rows and ~5 x 10^6
+ * truth rows per simulated day in the city scenario.  Lookups go into
+ * lookup_log as they come, inside one transaction per day, binding
  * integers only (handles and IPs are integer ids, their text is written
- * once at the end).
+ * once at the end).  What has to end up sorted some other way than by day
+ * -- provider.db's three indexes, truth.db's tables clustered by person --
+ * leaves each day as a sorted run in a scratch file (sim/runs.h) and is
+ * stored once, after the last day, in key order: ordered b-tree appends
+ * instead of SQLite's sorter (see "provider.db's indexes" below and
+ * common/schema.c).
  */
 #include <stdlib.h>
 #include <string.h>

@@ -298,23 +298,3 @@ ml_runs_reader_free (MlRunsReader *m)
   g_free (m->buffers);
   g_free (m);
 }
-
-gboolean
-ml_runs_merge (MlRuns *r, MlRunsFunc func, gpointer data, GError **error)
-{
-  g_autoptr(MlRunsReader) m = ml_runs_read (r, error);
-  const void *record;
-  gint64 tag;
-
-  g_return_val_if_fail (func != NULL, FALSE);
-  if (m == NULL)
-    return FALSE;
-  while (ml_runs_next (m, &record, &tag, error))
-    {
-      if (record == NULL)
-        return TRUE;
-      if (!func (record, tag, data, error))
-        return FALSE;
-    }
-  return FALSE;
-}

@@ -1,14 +1,15 @@
 /* runs.h -- records spilled to a scratch file in sorted runs, read back merged.
  *
- * truth.db keeps its two biggest tables (stays, messages_daily) clustered
- * by person: WITHOUT ROWID, keyed person first, then time.  Such a table is
- * built fastest by inserting in key order, but the simulator makes a day at
- * a time, and each day's rows come out in person order.  MlRuns keeps every
- * day's rows as one run in an unlinked scratch file and, once the days are
- * over, hands them back in (key, run, position) order: a k-way merge on the
- * unsigned key, 32 or 64 bits, that starts every record.  Within a key, runs come back in the
- * order they were added, and a run's rows in their own order, so a person's
- * rows come out day after day.
+ * The simulator makes a day at a time, but some of what it stores must end
+ * up sorted another way: truth.db's tables clustered by person, and
+ * provider.db's indexes by handle or IP.  A b-tree is built fastest by
+ * inserting in key order, and each day's rows can cheaply be put in key
+ * order.  MlRuns keeps every day's rows as one sorted run in an unlinked
+ * scratch file and, once the days are over, hands them back in (key, run,
+ * position) order: a k-way merge on the unsigned key, 32 or 64 bits, that
+ * starts every record.  Within a key, runs come back in the order they were
+ * added and a run's rows in their own order, so a person's rows come out
+ * day after day.
  *
  * Workload: writing is one write(2) per run; merging reads every run
  * sequentially through a buffer of its own and costs O(log k) heap work per
@@ -42,19 +43,12 @@ gboolean ml_runs_add (MlRuns *r, gint64 tag, const void *records, gsize n, GErro
 /* Records added so far. */
 guint64 ml_runs_count (const MlRuns *r);
 
-/* Called with each record in merged order, with its run's tag.  FALSE
- * (with ERROR set) stops the merge. */
-typedef gboolean (*MlRunsFunc) (const void *record, gint64 tag, gpointer data, GError **error);
-
-/* Call FUNC on every record, by key; records of equal key by run, in the
- * order the runs were added; within a run, in their own order.  May be
- * called more than once. */
-gboolean ml_runs_merge (MlRuns *r, MlRunsFunc func, gpointer data, GError **error);
-
-/* The same order pulled a record at a time: ml_runs_next() sets RECORD to
- * the next one (valid until the next call) and TAG to its run's tag, or
- * RECORD to NULL at the end; FALSE on a read error.  R must not change
- * while a reader is open. */
+/* Read every record back: by key; records of equal key by run, in the
+ * order the runs were added; within a run, in their own order.
+ * ml_runs_next() sets RECORD to the next one (valid until the next call)
+ * and TAG (may be NULL) to its run's tag, or RECORD to NULL at the end;
+ * FALSE on a read error.  R must not change while a reader is open; it
+ * may be read again from the start by another reader. */
 typedef struct MlRunsReader MlRunsReader;
 MlRunsReader *ml_runs_read (MlRuns *r, GError **error);
 gboolean ml_runs_next (MlRunsReader *m, const void **record, gint64 *tag, GError **error);

@@ -558,7 +558,8 @@ load_indexes (MlSimWriter *wr, GError **error)
       if (!ok)
         return FALSE;
     }
-  return ml_db_commit (wr->provider, error);
+  /* the imposters are done with: the schema is read-only again */
+  return ml_db_commit (wr->provider, error) && ml_db_exec (wr->provider, "PRAGMA writable_schema = OFF", error);
 }
 
 static gboolean

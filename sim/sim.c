@@ -225,7 +225,7 @@ collect_batch (Day *d, const MlMobility *m, MlSimWriter *wr)
       for (guint i = 0; i < n; i++)
         if (s[i].place != ML_NONE && (d->sc->stays_all || !is_routine_place (w, p, s[i].place)))
           {
-            MlTruthStay t = { p, s[i].place, s[i].city, s[i].start, s[i].end };
+            MlTruthStay t = { p, s[i].place, s[i].city, 0, s[i].start, s[i].end };
             g_array_append_val (b->stays, t);
           }
       if (ml_mobility_on_trip (m, w, p, d->day))

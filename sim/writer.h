@@ -23,6 +23,7 @@ typedef struct {
   guint32 person;
   guint32 place;            /* ML_NONE in transit */
   guint32 city;
+  guint32 pad;              /* 0: the record is spilled to disk whole (sim/runs.h) */
   MlTime start, end;
 } MlTruthStay;
 

@@ -28,6 +28,10 @@
 
 #define MAX_PENDING 2
 
+/* lookup_log's imposter: rows stored through it leave the indexes alone
+ * (see "provider.db's indexes" below). */
+#define LOOKUP_ROWS "lookup_log_rows"
+
 /* One writer thread and its queue; each database has its own lane so the
  * two files are written concurrently. */
 typedef struct {
@@ -49,7 +53,7 @@ typedef struct {
 struct MlSimWriter {
   const MlWorld *w;
   MlDb *provider, *truth;
-  MlBulk *ins_lookup, *ins_contact, *ins_message;   /* the big tables loaded day by day */
+  MlBulk *ins_contact, *ins_message;   /* truth tables loaded day by day */
   MlStmt *ins_trip, *ins_cause;
   MlRuns *stay_runs;          /* MlTruthStay, a run a day: stays, stored after the last day */
   MlRuns *pair_runs;          /* MlPairCount, a run a day tagged with it: messages_daily, likewise */
@@ -562,10 +566,33 @@ load_indexes (MlSimWriter *wr, GError **error)
   return ml_db_commit (wr->provider, error) && ml_db_exec (wr->provider, "PRAGMA writable_schema = OFF", error);
 }
 
+typedef struct {
+  const MlLookupRow *rows;
+  guint n, i;
+} LookupLoad;
+
+static MlStep
+next_lookup (gpointer data, MlBulkValue *row, GError **error)
+{
+  LookupLoad *l = data;
+  const MlLookupRow *r;
+
+  (void) error;
+  if (l->i == l->n)
+    return ML_STEP_DONE;
+  r = &l->rows[l->i++];
+  row[0] = (MlBulkValue) { .type = ML_VALUE_INTEGER, .v.i = r->ts };
+  row[1] = (MlBulkValue) { .type = ML_VALUE_INTEGER, .v.i = r->source };
+  row[2] = (MlBulkValue) { .type = ML_VALUE_INTEGER, .v.i = r->lookup };
+  row[3] = (MlBulkValue) { .type = ML_VALUE_INTEGER, .v.i = r->ip };
+  row[4] = (MlBulkValue) { .type = ML_VALUE_INTEGER, .v.i = r->devices };
+  return ML_STEP_ROW;
+}
+
 static gboolean
 write_lookups (MlSimWriter *wr, GArray *rows, GError **error)
 {
-  MlBulk *s = wr->ins_lookup;
+  LookupLoad l;
 
   if (wr->sorted == NULL)      /* the sorting buffers live through the days only */
     {
@@ -573,25 +600,21 @@ write_lookups (MlSimWriter *wr, GArray *rows, GError **error)
       wr->second_start = g_array_new (FALSE, FALSE, sizeof (guint32));
     }
   ml_lookups_sort (rows, wr->sorted, wr->second_start);
-  if (!write_index_runs (wr, rows, wr->counts.lookups + 1, error))
+  l = (LookupLoad) { (const MlLookupRow *) rows->data, rows->len, 0 };
+  if (!write_index_runs (wr, rows, wr->counts.lookups + 1, error)
+      || !ml_db_load (wr->provider, LOOKUP_ROWS " (ts, source, lookup, ip, lookup_devices)", 5, next_lookup, &l,
+                      error))
     return FALSE;
   for (guint i = 0; i < rows->len; i++)
     {
       const MlLookupRow *r = &g_array_index (rows, MlLookupRow, i);
-      ml_bulk_int64 (s, r->ts);
-      ml_bulk_int64 (s, r->source);
-      ml_bulk_int64 (s, r->lookup);
-      ml_bulk_int64 (s, r->ip);
-      ml_bulk_int64 (s, r->devices);
-      if (!ml_bulk_end_row (s, error))
-        return FALSE;
       mark_handle (wr, r->source);
       mark_handle (wr, r->lookup);
       mark_ip (wr, r->ip);
       wr->counts.causes[r->cause]++;
     }
   wr->counts.lookups += rows->len;
-  return ml_bulk_flush (s, error);
+  return TRUE;
 }
 
 /* A day's pair counts, in (sender, recipient) order, wait in a run for
@@ -813,17 +836,11 @@ lane_start (Lane *lane, MlSimWriter *wr, const char *name,
   lane->thread = g_thread_new (name, lane_thread, lane);
 }
 
-/* lookup_log's imposter: rows stored through it leave the indexes alone
- * (see "provider.db's indexes" above). */
-#define LOOKUP_ROWS "lookup_log_rows"
-
 static gboolean
 prepare_statements (MlSimWriter *wr, GError **error)
 {
   return ml_schema_provider_create_indexes (wr->provider, error)
          && ml_db_imposter (wr->provider, "lookup_log", LOOKUP_ROWS, error)
-         && (wr->ins_lookup = ml_bulk_new (wr->provider, LOOKUP_ROWS " (ts, source, lookup, ip, lookup_devices)",
-                                           5, error)) != NULL
          && (wr->ins_contact = ml_bulk_new (wr->truth, "service_contacts", 3, error)) != NULL
          && (wr->ins_trip = ml_db_prepare (wr->truth, "INSERT INTO trips VALUES (?, ?, ?, ?)", error)) != NULL
          && (wr->ins_message = ml_bulk_new (wr->truth, "messages", 4, error)) != NULL
@@ -1065,7 +1082,6 @@ finish_provider (gpointer data)
   if (write_dictionaries (wr, &lane->error))
     {
       gint64 t0 = g_get_monotonic_time ();
-      g_clear_pointer (&wr->ins_lookup, ml_bulk_free);
       if (load_indexes (wr, &lane->error) && ml_schema_provider_analyze (wr->provider, &lane->error)
           && ml_db_finish (wr->provider, &lane->error)
           && hash_file (wr->provider, wr->counts.provider_sha256, &lane->error))
@@ -1152,7 +1168,6 @@ ml_sim_writer_free (MlSimWriter *wr)
   if (wr == NULL)
     return;
   stop_thread (wr);
-  ml_bulk_free (wr->ins_lookup);
   ml_bulk_free (wr->ins_contact);
   ml_stmt_free (wr->ins_trip);
   ml_bulk_free (wr->ins_message);

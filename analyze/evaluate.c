@@ -9,19 +9,23 @@
  * Data: people and services are read whole (sorted arrays, binary search
  * by id and by handle id); for each scored person a Truth holds the ties
  * (strongest first), housemates, co-workers, home and work positions and
- * the person's rows of the four big tables.  Those tables have no index
- * on person, so each is read in ONE full scan for all targets, filtered in
- * C by a hash set of their person ids; the four scans run in parallel on
- * their own read-only connections.
+ * the person's rows of the four big tables.  stays and messages_daily
+ * are clustered by person and service_contacts has an index on it, so
+ * their rows are read one query per person; trips (small, no index) is
+ * read in ONE full scan for all targets, filtered in C by a hash set of
+ * their person ids.  The four reads run in parallel on their own
+ * read-only connections (scan_specs below).
  *
  * Invariants: person and service arrays are sorted and never resized after
  * opening (pointers into them are stable); a Truth is complete once it is
  * in e->truths.  Undefined metrics (a precision with nothing reported) are
  * left out rather than written as 0 or NaN.
  *
- * Workload: opening costs one scan of each big table (10^8 rows of
- * messages_daily in a city run: tens of seconds); scoring a target at one
- * window count is linear in its contacts and truth rows.
+ * Workload: loading a target costs a few adjacent pages per table (a
+ * full scan only for trips, or for a table whose index is missing: 10^8
+ * rows of messages_daily in a city run would take tens of seconds);
+ * scoring a target at one window count is linear in its contacts and
+ * truth rows.
  */
 #include <math.h>
 #include <stdlib.h>

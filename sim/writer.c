@@ -622,7 +622,6 @@ write_lookups (MlSimWriter *wr, GArray *rows, GError **error)
 static gboolean
 write_pairs (MlSimWriter *wr, MlDay day, GArray *rows, GError **error)
 {
-  wr->counts.message_pairs += rows->len;
   return ml_runs_add (wr->pair_runs, day, rows->data, rows->len, error);
 }
 
@@ -648,7 +647,6 @@ write_contacts (MlSimWriter *wr, GArray *rows, GError **error)
 static gboolean
 write_stays (MlSimWriter *wr, GArray *rows, GError **error)
 {
-  wr->counts.stays += rows->len;
   return ml_runs_add (wr->stay_runs, 0, rows->data, rows->len, error);
 }
 
@@ -707,6 +705,8 @@ load_runs (MlDb *db, const char *table, MlRuns *r, MlRowFunc next, GError **erro
 static gboolean
 store_clustered (MlSimWriter *wr, GError **error)
 {
+  wr->counts.stays = ml_runs_count (wr->stay_runs);
+  wr->counts.message_pairs = ml_runs_count (wr->pair_runs);
   return ml_db_begin (wr->truth, error) && load_runs (wr->truth, "stays", wr->stay_runs, next_stay, error)
          && load_runs (wr->truth, "messages_daily", wr->pair_runs, next_pair, error)
          && ml_db_commit (wr->truth, error);
